@@ -7,10 +7,11 @@ import { strict as assert } from "node:assert";
 import { Peer, bytes } from "./support/peer";
 import {
   SessionEvent as E, SessionState, SessionConfig, LogLevel, MAX_INFLIGHT, TX_BUF_SIZE, CONNACK_TIMEOUT_MS, STORE_SIZE,
+  RecState, storeMeta,
 } from "../../ts-src/mqtt/session";
 import { PacketType as T } from "../../ts-src/mqtt/packet";
 import { MGOS_MQTT_ERR, MGOS_MQTT_DROP } from "../../ts-src/mqtt/delivery";
-import { publishSize, ConnectOptions } from "../../ts-src/mqtt/codec";
+import { publishSize, ConnectOptions, encodePublish } from "../../ts-src/mqtt/codec";
 
 const text = (b: Uint8Array): string => Buffer.from(b).toString("latin1");
 
@@ -825,6 +826,25 @@ test("streaming: an ack for the message still streaming is refused, a lost link 
   assert.equal(p.s.wantsClose(), true);
 });
 
+test("streaming: a PUBREL due again mid-stream (repeated PUBREC) and a new SUBSCRIBE wait for its last byte, then go before the next message", () => {
+  const p = new Peer(withStrings("d"));
+  p.open();
+  const q2 = p.s.publish(bytes("q2"), bytes("x"), 2, false, 0);
+  p.pull();
+  p.ack(T.PUBREC, q2);
+  assert.deepEqual(p.pull().map((x) => [x.type, x.packetId]), [[T.PUBREL, q2]]);
+  assert.ok(p.s.publish(bytes("big"), bytes("z".repeat(3000)), 0, false, 0) > 0);
+  assert.equal(p.s.streaming, true);
+  p.ack(T.PUBREC, q2); // repeated: its PUBREL is due again, behind the stream
+  const sid = p.s.subscribe(bytes("s/#"), 1, 7);
+  const next = p.s.publish(bytes("next"), bytes("n"), 1, false, 0);
+  const got: { type: number; packetId: number; payload: string }[] = [];
+  for (let k = 0; k < 5; k++) got.push(...p.pull());
+  assert.deepEqual(got.map((x) => [x.type, x.packetId, x.payload.length]),
+    [[T.PUBLISH, 0, 3000], [T.SUBSCRIBE, sid, 0], [T.PUBREL, q2, 0], [T.PUBLISH, next, 1]]);
+  assert.equal(p.s.streaming, false);
+});
+
 test("backpressure: 1,000 QoS 1 publishes, each retried after OUTBOX_ROOM when refused: all arrive once, in order", () => {
   const p = new Peer(withStrings("d"));
   p.open();
@@ -889,6 +909,24 @@ test("control characters in what the client sends are INVALID (mosquitto 2 close
     assert.ok(p.s.subscribe(u8(t), 1, 0) > 0, JSON.stringify(t));
   }
   assert.equal(new SessionConfig().setStrings(bytes("d"), bytes(""), bytes(""), bytes("will\tx"), bytes("m")), "invalid will topic");
+});
+
+test("restored outbox: PUBRELs due behind a waiting message go out though the in-flight window is already full", () => {
+  // What storage written with a larger window leaves: one QoS 1 message
+  // waiting, then MAX_INFLIGHT QoS 2 messages whose PUBREL is due.
+  const q = new Peer((c) => { withStrings("d")(c); c.cleanSession = false; });
+  const pub = new Uint8Array(64);
+  const n = encodePublish(pub, bytes("t/1"), bytes("one"), 1, false, false, 1);
+  assert.equal(q.s.restore(1, storeMeta(RecState.QUEUED, 1, 1), pub.subarray(0, n)), true);
+  const rel: number[][] = [];
+  for (let k = 0; k < MAX_INFLIGHT; k++) {
+    assert.equal(q.s.restore(2 + k, storeMeta(RecState.WAIT_PUBCOMP, 2, 2 + k), new Uint8Array(0)), true);
+    rel.push([T.PUBREL, 2 + k]);
+  }
+  q.open(true);
+  assert.deepEqual(q.pull().map((x) => [x.type, x.packetId]), rel, "the PUBRELs; the QoS 1 message waits for a free slot");
+  q.ack(T.PUBCOMP, 2);
+  assert.deepEqual(q.pull().map((x) => [x.type, x.packetId]), [[T.PUBLISH, 1]]);
 });
 
 test("persistence hooks: PUT when accepted, PUT again at PUBREC (PUBREL only), DEL when done; restore() puts them back in order", () => {

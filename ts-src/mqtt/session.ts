@@ -287,7 +287,7 @@ export class OutMsg {
   len: u32 = 0;
   /** The packet for the current state went into tx at least once (a resend sets DUP). */
   sent: bool = false;
-  /** The packet for the current state must be (re)sent. */
+  /** The packet for the current state must be (re)sent (always while QUEUED). */
   unsent: bool = false;
   /** Its PUBLISH is encoded for MQTT 5 (else 3.1.1); sent under the other
    *  version it is re-encoded on the way out (session5.ts convertedPart).
@@ -546,13 +546,10 @@ export class Session {
   /** Before CONNECT is encoded: false when a connection is still under way. */
   private opening(now: u32): bool {
     this.now = now;
-    if (this.state !== SessionState.DISCONNECTED) {
-      this.logNum(LogLevel.ERROR, "connect: already connected", i32(this.state));
-      return false;
-    }
-    // The port has not dropped the previous transport yet (wantsClose()).
-    if (this.closing) {
-      this.logNum(LogLevel.ERROR, "connect: old connection still open", 0);
+    // Connected or connecting (the state in the log: 1..3), or the port has
+    // not dropped the previous transport yet (wantsClose(); state 0).
+    if (this.state !== SessionState.DISCONNECTED || this.closing) {
+      this.logNum(LogLevel.ERROR, "connect: a connection is still open", i32(this.state));
       return false;
     }
     this.dropLink();
@@ -638,15 +635,13 @@ export class Session {
   /** The port wrote the first `n` bytes of txView(). */
   txConsumed(n: u32): void {
     if (n > this.txLen) n = this.txLen;
-    const rest: u32 = u32(this.txLen - n);
     // Walk the packets written (after the rest of one begun before): the
     // last one may be cut, remember its tail.
-    let at: u32 = minU32(n, this.txHeadLeft);
-    this.txHeadLeft = u32(this.txHeadLeft - at);
+    let at: u32 = this.txHeadLeft;
     while (at < n) at = u32(at + packetLenAt(this.tx, at));
-    if (at > n) this.txHeadLeft = u32(at - n);
-    if (n > 0) copyBytes(this.tx, 0, this.tx.subarray(n, this.txLen));
-    this.txLen = rest;
+    this.txHeadLeft = u32(at - n);
+    copyBytes(this.tx, 0, this.tx.subarray(n, this.txLen));
+    this.txLen = u32(this.txLen - n);
     if (this.state === SessionState.DISCONNECTING && !this.closing) this.queueDisconnect();
     // Space freed: packets that did not fit may go now.
     this.pump();
@@ -664,12 +659,11 @@ export class Session {
     this.now = now;
     if (this.state === SessionState.DISCONNECTED) {
       // An MQTT 5 error DISCONNECT still in tx cannot go out any more.
-      this.closing = false;
       this.txLen = 0;
       this.txHeadLeft = 0;
-      return;
+    } else {
+      this.enterDisconnected(this.state === SessionState.DISCONNECTING ? txt("disconnected") : txt("connection lost"));
     }
-    this.enterDisconnected(this.state === SessionState.DISCONNECTING ? txt("disconnected") : txt("connection lost"));
     this.closing = false;
   }
 
@@ -769,16 +763,12 @@ export class Session {
   /** Keepalive and CONNACK timeout. Call every few hundred ms, or after nextTickIn(). */
   tick(now: u32): void {
     this.now = now;
-    // The one timer of the state is due (nextTickIn() says when).
-    const due: bool = this.nextTickIn(now, 1) === 0;
-    if (this.state === SessionState.CONNECTING) {
-      if (due) this.close(txt("no CONNACK in time"));
-      return;
-    }
-    if (this.state !== SessionState.CONNECTED) return;
-    if (due) {
-      if (this.pingOutstanding) {
-        this.close(txt("no PINGRESP within keep_alive / 2"));
+    // The one timer of the state is due (nextTickIn() says when: only
+    // CONNECTING and CONNECTED with a keep_alive have one).
+    if (this.nextTickIn(now, 1) === 0) {
+      const connecting: bool = this.state === SessionState.CONNECTING;
+      if (connecting || this.pingOutstanding) {
+        this.close(connecting ? txt("no CONNACK in time") : txt("no PINGRESP within keep_alive / 2"));
         return;
       }
       // While a large packet streams out (no PINGREQ can enter tx) a quiet
@@ -796,6 +786,7 @@ export class Session {
       this.pingOutstanding = true;
       this.pingSentAt = now;
     }
+    if (this.state !== SessionState.CONNECTED) return;
     this.pump();
     this.maybeRoom();
   }
@@ -818,7 +809,6 @@ export class Session {
    *  waits before it, else into the outbox (store), in publish order. */
   publish(topic: Bytes, payload: Bytes, qos: u8, retain: bool, now: u32): u16 {
     this.now = now;
-    this.lastError = MGOS_MQTT_ERR.OK;
     if (qos > 2) {
       this.log(LogLevel.ERROR, "publish: bad QoS", topic, i32(qos));
       return this.refuse(MGOS_MQTT_ERR.INVALID);
@@ -860,7 +850,8 @@ export class Session {
         this.log(LogLevel.DEBUG, "publish: QoS 0 while not connected", topic, 0);
         return this.refuse(MGOS_MQTT_ERR.NOT_CONNECTED);
       }
-      direct = !v5 && !this.streaming && this.waitingToSend() === 0 && size <= u32(TX_BUF_SIZE - this.txLen);
+      // (A record streaming out is unsent until whole: nothing streams then.)
+      direct = !v5 && this.waitingToSend() === 0 && size <= u32(TX_BUF_SIZE - this.txLen);
     }
     if (!direct) {
       if (size > STORE_SIZE) {
@@ -899,14 +890,19 @@ export class Session {
     // There is room for `size` bytes in tx or the store; the topic was checked first.
     const dst: Bytes = direct ? this.txFree() : this.store.subarray(this.storeUsed);
     let n: u32 = 0;
-    if (v5) n = encodePublish5(dst, topic, payload, q, retain, false, q > 0 ? id : 0, this.v5s[0].pubProps);
-    else n = writePublish(dst, topic, payload, q, retain, id);
-    if (n === 0) {
-      this.log(LogLevel.ERROR, "publish: encoding failed", topic, 0);
-      return this.refuse(MGOS_MQTT_ERR.INVALID);
+    if (v5) {
+      n = encodePublish5(dst, topic, payload, q, retain, false, q > 0 ? id : 0, this.v5s[0].pubProps);
+      if (n === 0) {
+        this.log(LogLevel.ERROR, "publish: encoding failed", topic, 0);
+        return this.refuse(MGOS_MQTT_ERR.INVALID);
+      }
+    } else {
+      // (Never 0: sized and checked above.)
+      n = writePublish(dst, topic, payload, q, retain, id);
     }
     if (direct) {
       this.sent(n);
+      this.lastError = MGOS_MQTT_ERR.OK;
       return id;
     }
     const r: OutMsg = this.recs[this.recCount];
@@ -917,7 +913,7 @@ export class Session {
     r.off = this.storeUsed;
     r.len = n;
     r.sent = false;
-    r.unsent = false;
+    r.unsent = true;
     r.done = 0;
     r.seq = 0;
     this.recCount++;
@@ -968,7 +964,7 @@ export class Session {
     r.off = this.storeUsed;
     r.len = data.length;
     r.sent = st === RecState.WAIT_PUBCOMP;
-    r.unsent = st === RecState.WAIT_PUBCOMP;
+    r.unsent = true;
     r.done = 0;
     r.seq = seq;
     copyBytes(this.store, this.storeUsed, data);
@@ -1005,7 +1001,7 @@ export class Session {
     let n: u32 = 0;
     for (let i: u32 = 0; i < this.recCount; i++) {
       const r: OutMsg = this.recs[i];
-      if (r.state === RecState.QUEUED || r.unsent) n++;
+      if (r.unsent) n++;
     }
     return n;
   }
@@ -1040,7 +1036,7 @@ export class Session {
       this.subIds[this.subCount] = this.nextSubId;
     }
     s.state = SubState.SUB_PENDING;
-    s.packetId = 0;
+    // (packetId is 0 in a free slot: nextPacketId() skips no stale id.)
     this.subCount++;
     s.packetId = this.nextPacketId();
     // (pump() may settle it at once: an MQTT 5 broker without wildcard subscriptions.)
@@ -1054,7 +1050,8 @@ export class Session {
   unsubscribe(filter: Bytes): u16 {
     for (let i: u32 = 0; i < this.subCount; i++) {
       const s: Sub = this.subs[i];
-      if (s.state !== SubState.SUB_PENDING && s.state !== SubState.SUB_SENT && s.state !== SubState.ACTIVE) continue;
+      // (SUB_PENDING, SUB_SENT or ACTIVE: no slot below subCount is FREE.)
+      if (s.state > SubState.ACTIVE) continue;
       if (!bytesEqual(s.view(), filter)) continue;
       s.state = SubState.UNSUB_PENDING;
       s.packetId = 0;
@@ -1071,7 +1068,7 @@ export class Session {
     let n: u32 = this.txLen;
     for (let i: u32 = 0; i < this.recCount; i++) {
       const r: OutMsg = this.recs[i];
-      if (r.state === RecState.QUEUED || (r.unsent && r.state !== RecState.WAIT_PUBCOMP)) n += u32(this.wireLen(r) - r.done);
+      if (r.unsent && r.state !== RecState.WAIT_PUBCOMP) n += u32(this.wireLen(r) - r.done);
     }
     return n;
   }
@@ -1626,15 +1623,21 @@ export class Session {
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
   private pump(): void {
-    if (!this.pumpStream()) return;
-    if (!this.pumpAcksAndSubs()) return;
+    // While a packet streams out nothing else may enter tx: only its record
+    // (done > 0) moves, below; once it is whole, pump() starts over.
+    if (!this.streaming && !this.pumpAcksAndSubs()) return;
     let inflight: u32 = this.inflightCount();
     const v5: bool = this.isV5();
     // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
     const window: u32 = v5 && this.v5s[0].serverReceiveMax < MAX_INFLIGHT ? this.v5s[0].serverReceiveMax : MAX_INFLIGHT;
+    let blocked: bool = false;
     let i: u32 = 0;
     while (i < this.recCount) {
       const r: OutMsg = this.recs[i];
+      if (this.streaming && r.done === 0) {
+        i++;
+        continue;
+      }
       const big: bool = v5 && r.state === RecState.QUEUED && r.done === 0 && this.v5s[0].serverMaxPacket > 0;
       const wl: u32 = big ? this.wireLen(r) : 0;
       if (big && wl > this.v5s[0].serverMaxPacket) {
@@ -1645,66 +1648,81 @@ export class Session {
         continue;
       }
       if (v5 && r.state === RecState.QUEUED && r.done === 0 && r.qos > this.v5s[0].serverMaxQos) this.downgradeRec(r, this.v5s[0].serverMaxQos);
-      if (r.state === RecState.QUEUED && r.qos > 0) {
-        if (inflight >= window) return;
-        r.state = r.qos === 1 ? RecState.WAIT_PUBACK : RecState.WAIT_PUBREC;
-        r.sent = false;
-        r.unsent = true;
-        inflight++;
-      }
-      if (r.state !== RecState.QUEUED && !r.unsent) {
+      // The window full at a waiting message: no waiting one goes before it
+      // (each QoS in call order), but packets in flight behind it still do
+      // (a restored outbox: PUBRELs due after a waiting message).
+      if (r.state === RecState.QUEUED && (blocked || (r.qos > 0 && inflight >= window))) {
+        blocked = true;
         i++;
         continue;
       }
-      if (r.state === RecState.WAIT_PUBCOMP) {
-        const n: u32 = writeAck(this.txFree(), PacketType.PUBREL, r.packetId);
-        if (n === 0) return;
-        this.sent(n);
-        r.sent = true;
-        r.unsent = false;
+      if (r.state === RecState.QUEUED && r.qos > 0) {
+        // (unsent, and sent false: as every QUEUED record)
+        r.state = r.qos === 1 ? RecState.WAIT_PUBACK : RecState.WAIT_PUBREC;
+        inflight++;
+      }
+      if (!r.unsent) {
         i++;
         continue;
       }
       const free: u32 = u32(TX_BUF_SIZE - this.txLen);
-      const len: u32 = this.wireLen(r);
-      // Only a packet that can never fit tx whole is streamed; others wait for room.
-      if (len > free && (len <= TX_BUF_SIZE || free < 8)) return;
+      const len: u32 = this.wireLen(r); // (0 for a PUBREL)
+      // Only a packet that can never fit tx whole is streamed; others wait
+      // for room. (A stream goes on with whatever room there is.)
+      const streamed: bool = r.done > 0;
+      if (!streamed && len > free && (len <= TX_BUF_SIZE || free < 8)) return;
       if (!this.copyOut(r)) return;
+      // Sent: a QoS 0 message leaves the outbox; the next turn steps past
+      // any other (no longer unsent).
       if (r.qos === 0) this.freeRec(i);
-      else i++;
+      // A stream ended: what waited for it (acks, subscriptions) goes first.
+      if (streamed) {
+        this.pump();
+        return;
+      }
     }
+    // Cannot happen (a streaming record is never freed): tx holds half a packet.
+    if (this.streaming) this.close(txt("stream lost"));
   }
 
-  /** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
-   *  when its last byte is in; else tx is full and `streaming` is set. */
+  /** Copies (the rest of) record r's PUBLISH into tx, as much as fits, or
+   *  (WAIT_PUBCOMP) its PUBREL. True when its last byte is in; else tx is
+   *  full (and `streaming` set when part of a PUBLISH went in). */
   private copyOut(r: OutMsg): bool {
     const v5: bool = this.isV5();
     const conv: bool = MQTT5_SUPPORT !== 0 && r.v5 !== v5;
-    if (r.done === 0 && TOPIC_ALIASES > 0 && v5 && !conv && this.v5s[0].serverAliasMax > 0 && this.copyAliased(r)) return true;
-    const at: u32 = this.txLen;
-    const len: u32 = this.wireLen(r);
-    const n: u32 = minU32(u32(len - r.done), u32(TX_BUF_SIZE - at));
-    const from: u32 = u32(r.off + r.done);
-    if (conv) convertedPart(this.tx.subarray(at, u32(at + n)), this.store.subarray(r.off, u32(r.off + r.len)), r.qos, r.v5, r.done);
-    else copyBytes(this.tx, at, this.store.subarray(from, u32(from + n)));
-    // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
-    if (r.done === 0 && r.sent) this.tx[at] = u8(this.tx[at] | 0x08);
-    if (r.done === 0) this.retainOut(r, at);
-    this.sent(n);
-    r.done += n;
-    if (r.done < len) {
-      this.streaming = true;
-      return false;
+    if (r.state === RecState.WAIT_PUBCOMP) {
+      const k: u32 = writeAck(this.txFree(), PacketType.PUBREL, r.packetId);
+      if (k === 0) return false;
+      this.sent(k);
+    } else if (!(r.done === 0 && TOPIC_ALIASES > 0 && v5 && !conv && this.v5s[0].serverAliasMax > 0 && this.copyAliased(r))) {
+      const at: u32 = this.txLen;
+      const len: u32 = this.wireLen(r);
+      const n: u32 = minU32(u32(len - r.done), u32(TX_BUF_SIZE - at));
+      const from: u32 = u32(r.off + r.done);
+      if (conv) convertedPart(this.tx.subarray(at, u32(at + n)), this.store.subarray(r.off, u32(r.off + r.len)), r.qos, r.v5, r.done);
+      else copyBytes(this.tx, at, this.store.subarray(from, u32(from + n)));
+      if (r.done === 0) {
+        // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
+        if (r.sent) this.tx[at] = u8(this.tx[at] | 0x08);
+        this.retainOut(r, at);
+      }
+      this.sent(n);
+      r.done += n;
+      if (r.done < len) {
+        this.streaming = true;
+        return false;
+      }
+      r.done = 0;
+      this.streaming = false;
     }
-    r.done = 0;
-    this.streaming = false;
     r.sent = true;
     r.unsent = false;
     return true;
   }
 
   /** MQTT 5: copies record r's PUBLISH into tx with a topic alias (a topic
-   *  sent before goes with an empty topic). False, nothing done, when the
+   *  sent before goes with an empty topic; copyOut() marks it sent). False, nothing done, when the
    *  aliased packet does not fit tx or the broker's Maximum Packet Size. */
   private copyAliased(r: OutMsg): bool {
     const m: Bytes = this.store.subarray(r.off, u32(r.off + r.len));
@@ -1721,9 +1739,6 @@ export class Session {
     if (r.sent) this.tx[at] = u8(this.tx[at] | 0x08);
     this.retainOut(r, at);
     this.sent(n);
-    this.streaming = false;
-    r.sent = true;
-    r.unsent = false;
     return true;
   }
 
@@ -1807,15 +1822,16 @@ export class Session {
     this.evDropQos = r.qos;
     this.evDropReason = reason;
     // Views into the stored PUBLISH: its topic and payload.
-    const m: Bytes = this.store.subarray(r.off, u32(r.off + r.len));
     if (MQTT5_SUPPORT !== 0 && r.v5) {
+      const m: Bytes = this.store.subarray(r.off, u32(r.off + r.len));
       const k: u32 = this.topicOffset(r);
       const te: u32 = u32(k + ((m[k - 2] << 8) | m[k - 1]));
       this.evDropTopic = m.subarray(k, te);
       this.evDropPayload = payload5(m, r.qos);
     } else {
-      // Our own encoding: the receive path's decoder reads it back.
-      decodeForClient(m, STORE_SIZE, dropScratch);
+      // Our own encoding: the receive path's decoder reads it back (the
+      // packet's own length ends it: the view may run on past it).
+      decodeForClient(this.store.subarray(r.off), STORE_SIZE, dropScratch);
       this.evDropTopic = dropScratch.topic;
       this.evDropPayload = dropScratch.payload;
     }
@@ -1836,21 +1852,6 @@ export class Session {
         break;
       }
     }
-  }
-
-  /** Continues the packet being streamed. False while it is not whole in tx. */
-  private pumpStream(): bool {
-    if (!this.streaming) return true;
-    for (let i: u32 = 0; i < this.recCount; i++) {
-      const r: OutMsg = this.recs[i];
-      if (r.done === 0) continue;
-      if (!this.copyOut(r)) return false;
-      if (r.qos === 0) this.freeRec(i);
-      return true;
-    }
-    // Cannot happen (a streaming record is never freed): tx holds half a packet.
-    this.close(txt("stream lost"));
-    return false;
   }
 
   /** The part of pump() that runs before CONNACK handlers: acks and
@@ -2059,22 +2060,19 @@ export class Session {
       // started a new one: nothing of the old one is left to settle.
       if (this.epoch !== ep) return;
     }
-    this.wasConnected = this.state === SessionState.CONNECTED || this.state === SessionState.DISCONNECTING;
+    this.wasConnected = this.state >= SessionState.CONNECTED; // or DISCONNECTING
     this.state = SessionState.DISCONNECTED;
     this.epoch++;
     this.dropLink();
     this.pingOutstanding = false;
     this.streaming = false;
     const clean: bool = this.cfg.cleanSession;
-    // Subscriptions are all sent again after the next CONNACK.
+    // Subscriptions are all sent again after the next CONNACK: SUB_SENT and
+    // ACTIVE (packetId 0: a new one then) become SUB_PENDING, UNSUB_SENT
+    // UNSUB_PENDING. (No slot below subCount is FREE.)
     for (let i: u32 = 0; i < this.subCount; i++) {
       const s: Sub = this.subs[i];
-      if (s.state === SubState.ACTIVE) {
-        s.state = SubState.SUB_PENDING;
-        s.packetId = 0;
-      } else if (s.state === SubState.SUB_SENT || s.state === SubState.UNSUB_SENT) {
-        s.state = u8(s.state - 1); // SUB_PENDING or UNSUB_PENDING
-      }
+      s.state = s.state <= SubState.ACTIVE ? SubState.SUB_PENDING : SubState.UNSUB_PENDING;
     }
     // In-flight messages: kept for a resend with their ids when the session
     // persists (MQTT-4.4.0-1). With a clean session the broker forgets them,
@@ -2092,8 +2090,11 @@ export class Session {
           this.freeRec(i);
           continue;
         }
-        if (clean) r.state = RecState.QUEUED;
-        else r.unsent = true;
+        r.unsent = true;
+        if (clean) {
+          r.state = RecState.QUEUED;
+          r.sent = false;
+        }
       }
       i++;
     }
@@ -2167,7 +2168,7 @@ export class Session {
 
   /** Gives a record's PUBLISH bytes back to the store (compacting it). */
   private releaseBytes(r: OutMsg): void {
-    if (r.len === 0) return;
+    // (len 0: moves nothing; the off of such a record is never read.)
     const off: u32 = r.off;
     const len: u32 = r.len;
     const end: u32 = u32(this.storeUsed - len);
@@ -2177,7 +2178,7 @@ export class Session {
     r.len = 0;
     for (let i: u32 = 0; i < this.recCount; i++) {
       const o: OutMsg = this.recs[i];
-      if (o.len > 0 && o.off > off) o.off = u32(o.off - len);
+      if (o.off > off) o.off = u32(o.off - len);
     }
   }
 
@@ -2188,7 +2189,6 @@ export class Session {
     this.recCount = u32(this.recCount - 1);
     for (let j: u32 = i; j < this.recCount; j++) copy(this.recs[j], this.recs[j + 1]);
     // (Slots from recCount on are not read: publish() and restore() set every field.)
-    this.recs[this.recCount].state = RecState.FREE;
   }
 
   /** Removes subscription i, keeping the others in the order they were added. */

@@ -58,7 +58,6 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q);
 static void Session_retainOut(Session *self, OutMsg *r, uint32_t at);
 static void Session_refuseUnsupportedSubs(Session *self);
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason);
-static bool Session_pumpStream(Session *self);
 static bool Session_pumpAcksAndSubs(Session *self);
 static void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t reason);
 static bool Session_aliasIn(Session *self, Packet *p);
@@ -99,71 +98,70 @@ static const char session__s2[] = "identifier rejected";
 static const char session__s3[] = "server unavailable";
 static const char session__s4[] = "bad user name or password";
 static const char session__s5[] = "not authorized";
-static const char session__s6[] = "connect: already connected";
-static const char session__s7[] = "connect: old connection still open";
-static const char session__s8[] = "password without user name";
-static const char session__s9[] = "connect: CONNECT too big or invalid";
-static const char session__s10[] = "disconnected";
-static const char session__s11[] = "connection lost";
-static const char session__s12[] = "disconnect: tx full, dropped";
-static const char session__s13[] = "no CONNACK in time";
-static const char session__s14[] = "no PINGRESP within keep_alive / 2";
-static const char session__s15[] = "tx full, no PINGREQ";
-static const char session__s16[] = "PINGREQ";
-static const char session__s17[] = "publish: bad QoS";
-static const char session__s18[] = "publish: invalid topic name";
-static const char session__s19[] = "publish: invalid MQTT 5 properties";
-static const char session__s20[] = "publish: too big for MQTT";
-static const char session__s21[] = "publish: too big for the broker's Maximum Packet Size";
-static const char session__s22[] = "publish: QoS 0 while not connected";
-static const char session__s23[] = "publish: too big for MGOS_MQTT_STORE_SIZE";
-static const char session__s24[] = "publish: offline and max_queue_length is 0";
-static const char session__s25[] = "publish: offline queue full (max_queue_length)";
-static const char session__s26[] = "publish: outbox full";
-static const char session__s27[] = "publish: no packet id free";
-static const char session__s28[] = "publish: encoding failed";
-static const char session__s29[] = "subscribe: bad QoS";
-static const char session__s30[] = "subscribe: invalid topic filter";
-static const char session__s31[] = "subscribe: filter > MAX_FILTER_LEN";
-static const char session__s32[] = "subscribe: table full";
-static const char session__s33[] = "unsubscribe: no match";
-static const char session__s34[] = "bad packet";
-static const char session__s35[] = "packet before CONNACK";
-static const char session__s36[] = "PUBLISH topic longer than the receive buffer, skipped";
-static const char session__s37[] = "PUBLISH properties longer than the receive buffer, skipped";
-static const char session__s38[] = "PUBLISH larger than the receive buffer, skipped";
-static const char session__s39[] = "PINGRESP";
-static const char session__s40[] = "unexpected second CONNACK";
-static const char session__s41[] = "CONNACK reason string: ";
-static const char session__s42[] = "session present with clean session";
-static const char session__s43[] = "duplicate QoS 2 PUBLISH";
-static const char session__s44[] = "PUBACK for a QoS 2 message: the server took it at QoS 1";
-static const char session__s45[] = "PUBACK: unexpected id";
-static const char session__s46[] = "PUBREC: unexpected id";
-static const char session__s47[] = "PUBCOMP: unexpected id";
-static const char session__s48[] = "PUBREL: unknown id";
-static const char session__s49[] = "subscription refused";
-static const char session__s50[] = "UNSUBACK: unknown id";
-static const char session__s51[] = "SUBACK: unknown id";
+static const char session__s6[] = "connect: a connection is still open";
+static const char session__s7[] = "password without user name";
+static const char session__s8[] = "connect: CONNECT too big or invalid";
+static const char session__s9[] = "disconnected";
+static const char session__s10[] = "connection lost";
+static const char session__s11[] = "disconnect: tx full, dropped";
+static const char session__s12[] = "no CONNACK in time";
+static const char session__s13[] = "no PINGRESP within keep_alive / 2";
+static const char session__s14[] = "tx full, no PINGREQ";
+static const char session__s15[] = "PINGREQ";
+static const char session__s16[] = "publish: bad QoS";
+static const char session__s17[] = "publish: invalid topic name";
+static const char session__s18[] = "publish: invalid MQTT 5 properties";
+static const char session__s19[] = "publish: too big for MQTT";
+static const char session__s20[] = "publish: too big for the broker's Maximum Packet Size";
+static const char session__s21[] = "publish: QoS 0 while not connected";
+static const char session__s22[] = "publish: too big for MGOS_MQTT_STORE_SIZE";
+static const char session__s23[] = "publish: offline and max_queue_length is 0";
+static const char session__s24[] = "publish: offline queue full (max_queue_length)";
+static const char session__s25[] = "publish: outbox full";
+static const char session__s26[] = "publish: no packet id free";
+static const char session__s27[] = "publish: encoding failed";
+static const char session__s28[] = "subscribe: bad QoS";
+static const char session__s29[] = "subscribe: invalid topic filter";
+static const char session__s30[] = "subscribe: filter > MAX_FILTER_LEN";
+static const char session__s31[] = "subscribe: table full";
+static const char session__s32[] = "unsubscribe: no match";
+static const char session__s33[] = "bad packet";
+static const char session__s34[] = "packet before CONNACK";
+static const char session__s35[] = "PUBLISH topic longer than the receive buffer, skipped";
+static const char session__s36[] = "PUBLISH properties longer than the receive buffer, skipped";
+static const char session__s37[] = "PUBLISH larger than the receive buffer, skipped";
+static const char session__s38[] = "PINGRESP";
+static const char session__s39[] = "unexpected second CONNACK";
+static const char session__s40[] = "CONNACK reason string: ";
+static const char session__s41[] = "session present with clean session";
+static const char session__s42[] = "duplicate QoS 2 PUBLISH";
+static const char session__s43[] = "PUBACK for a QoS 2 message: the server took it at QoS 1";
+static const char session__s44[] = "PUBACK: unexpected id";
+static const char session__s45[] = "PUBREC: unexpected id";
+static const char session__s46[] = "PUBCOMP: unexpected id";
+static const char session__s47[] = "PUBREL: unknown id";
+static const char session__s48[] = "subscription refused";
+static const char session__s49[] = "UNSUBACK: unknown id";
+static const char session__s50[] = "SUBACK: unknown id";
+static const char session__s51[] = "stream lost";
 static const char session__s52[] = "broker's Maximum QoS is 0: sent at QoS 0";
 static const char session__s53[] = "broker's Maximum QoS is 1: sent at QoS 1";
 static const char session__s54[] = "broker has Retain Available 0: sent without RETAIN";
 static const char session__s55[] = "larger than the broker's Maximum Packet Size, dropped (DROPPED event)";
 static const char session__s56[] = "queue full, oldest dropped (DROPPED event)";
-static const char session__s57[] = "stream lost";
-static const char session__s58[] = "too many acks pending";
-static const char session__s59[] = "topic alias never set";
-static const char session__s60[] = "topic alias above our Topic Alias Maximum";
-static const char session__s61[] = "topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)";
-static const char session__s62[] = "broker exceeded our Receive Maximum";
-static const char session__s63[] = "DISCONNECT from the broker: ";
-static const char session__s64[] = "AUTH without an authentication method";
-static const char session__s65[] = "in-flight dropped (clean session)";
-static const char session__s66[] = "rx QoS 2 table full";
-static const char session__s67[] = "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
-static const char session__s68[] = "string over 65535 bytes";
-static const char session__s69[] = "invalid will topic";
-static const char session__s70[] = "client id or user name not UTF-8";
+static const char session__s57[] = "too many acks pending";
+static const char session__s58[] = "topic alias never set";
+static const char session__s59[] = "topic alias above our Topic Alias Maximum";
+static const char session__s60[] = "topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)";
+static const char session__s61[] = "broker exceeded our Receive Maximum";
+static const char session__s62[] = "DISCONNECT from the broker: ";
+static const char session__s63[] = "AUTH without an authentication method";
+static const char session__s64[] = "in-flight dropped (clean session)";
+static const char session__s65[] = "rx QoS 2 table full";
+static const char session__s66[] = "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
+static const char session__s67[] = "string over 65535 bytes";
+static const char session__s68[] = "invalid will topic";
+static const char session__s69[] = "client id or user name not UTF-8";
 
 /** A dropped message's PUBLISH read back (dropRec): shared by all sessions,
  *  the DROPPED event takes its views. */
@@ -422,19 +420,13 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
 /** Before CONNECT is encoded: false when a connection is still under way. */
 static bool Session_opening(Session *self, uint32_t now) {
   self->now = now;
-  if (self->state != SessionState_DISCONNECTED) {
+  // Connected or connecting (the state in the log: 1..3), or the port has
+  // not dropped the previous transport yet (wantsClose(); state 0).
+  if (self->state != SessionState_DISCONNECTED || self->closing) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, session__s6, self->state);
     }
-#line 551 "ts-src/mqtt/session.ts"
-    return false;
-  }
-  // The port has not dropped the previous transport yet (wantsClose()).
-  if (self->closing) {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_logNum(self, LogLevel_ERROR, session__s7, 0);
-    }
-#line 556 "ts-src/mqtt/session.ts"
+#line 553 "ts-src/mqtt/session.ts"
     return false;
   }
   Session_dropLink(self);
@@ -447,9 +439,9 @@ static bool Session_opened(Session *self, uint32_t n, bool bad, uint32_t now) {
   if (n == 0) {
     // The same words as setStrings() for the same mistake.
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_logNum(self, LogLevel_ERROR, bad ? session__s8 : session__s9, 0);
+      Session_logNum(self, LogLevel_ERROR, bad ? session__s7 : session__s8, 0);
     }
-#line 568 "ts-src/mqtt/session.ts"
+#line 565 "ts-src/mqtt/session.ts"
     return false;
   }
   self->txLen = n;
@@ -525,30 +517,22 @@ void Session_txConsumed(Session *self, uint32_t n) {
   if (n > self->txLen) {
     n = self->txLen;
   }
-#line 641 "ts-src/mqtt/session.ts"
-  uint32_t rest = self->txLen - n;
   // Walk the packets written (after the rest of one begun before): the
   // last one may be cut, remember its tail.
-  uint32_t at = session_minU32(n, self->txHeadLeft);
-  self->txHeadLeft = self->txHeadLeft - at;
+#line 640 "ts-src/mqtt/session.ts"
+  uint32_t at = self->txHeadLeft;
   while (at < n) {
     at = at + session_packetLenAt(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at);
   }
-#line 647 "ts-src/mqtt/session.ts"
-  if (at > n) {
-    self->txHeadLeft = at - n;
-  }
-#line 648 "ts-src/mqtt/session.ts"
-  if (n > 0) {
-    rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
-  }
-#line 649 "ts-src/mqtt/session.ts"
-  self->txLen = rest;
+#line 642 "ts-src/mqtt/session.ts"
+  self->txHeadLeft = at - n;
+  rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
+  self->txLen = self->txLen - n;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 652 "ts-src/mqtt/session.ts"
+#line 647 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
@@ -564,12 +548,11 @@ void Session_connectionLost(Session *self, uint32_t now) {
   self->now = now;
   if (self->state == SessionState_DISCONNECTED) {
     // An MQTT 5 error DISCONNECT still in tx cannot go out any more.
-    self->closing = false;
     self->txLen = 0;
     self->txHeadLeft = 0;
-    return;
+  } else {
+    Session_enterDisconnected(self, (self->state == SessionState_DISCONNECTING) ? session_txt(session__s9) : session_txt(session__s10));
   }
-  Session_enterDisconnected(self, (self->state == SessionState_DISCONNECTING) ? session_txt(session__s10) : session_txt(session__s11));
   self->closing = false;
 }
 
@@ -579,11 +562,11 @@ void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 680 "ts-src/mqtt/session.ts"
+#line 674 "ts-src/mqtt/session.ts"
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_logNum(self, LogLevel_ERROR, reason, 0);
   }
-#line 681 "ts-src/mqtt/session.ts"
+#line 675 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, reason);
 }
 
@@ -594,7 +577,7 @@ static void Session_closeQuietly(Session *self, const char *reason) {
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 689 "ts-src/mqtt/session.ts"
+#line 683 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -604,7 +587,7 @@ bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
     return false;
   }
-#line 696 "ts-src/mqtt/session.ts"
+#line 690 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -616,7 +599,7 @@ static void Session_queueDisconnect(Session *self) {
   if (self->streaming) {
     return;
   }
-#line 705 "ts-src/mqtt/session.ts"
+#line 699 "ts-src/mqtt/session.ts"
   uint32_t n = 0;
   while (true) {
     n = Session_encodeDisconnect(self, Session_txFree(self));
@@ -627,17 +610,17 @@ static void Session_queueDisconnect(Session *self) {
     // No room: the connection ends anyway, so the whole packets waiting make
     // way for it. A packet the port has begun must still be finished, or the
     // broker would read the DISCONNECT as part of it.
-#line 713 "ts-src/mqtt/session.ts"
+#line 707 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s12, rt_i32_of((self->txLen - self->txHeadLeft)));
+      Session_logNum(self, LogLevel_WARN, session__s11, rt_i32_of((self->txLen - self->txHeadLeft)));
     }
-#line 714 "ts-src/mqtt/session.ts"
+#line 708 "ts-src/mqtt/session.ts"
     self->txLen = self->txHeadLeft;
   }
   if (n == 0) {
     return;
   }
-#line 717 "ts-src/mqtt/session.ts"
+#line 711 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   self->closing = true;
 }
@@ -645,11 +628,11 @@ static void Session_queueDisconnect(Session *self) {
 /** DISCONNECT: MQTT 5 with discReason (the same 2 bytes for 0). */
 static uint32_t Session_encodeDisconnect_v(Session *self, uint8_t *out_p, uint32_t out_len) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 723 "ts-src/mqtt/session.ts"
+#line 717 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     return codec_writeSimple(out, PacketType_DISCONNECT);
   }
-#line 724 "ts-src/mqtt/session.ts"
+#line 718 "ts-src/mqtt/session.ts"
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
   return codec5_encodeDisconnect5(out, self->discReason, p);
@@ -661,7 +644,7 @@ static void Session_protocolError(Session *self, uint8_t code, const char *why) 
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 733 "ts-src/mqtt/session.ts"
+#line 727 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     Session_close(self, why);
     return;
@@ -670,14 +653,14 @@ static void Session_protocolError(Session *self, uint8_t code, const char *why) 
     Session_log(self, LogLevel_ERROR, why, rt_str_bytes(packet5_reasonName(PacketType_DISCONNECT, code)), code);
   }
   // Only when no packet is cut half way in tx: the DISCONNECT must be whole on the wire.
-#line 739 "ts-src/mqtt/session.ts"
+#line 733 "ts-src/mqtt/session.ts"
   bool clean = self->txHeadLeft == 0 && !self->streaming;
   uint32_t ep = self->epoch;
   Session_closeQuietly(self, why);
   if ((!clean || (self->epoch != (ep + 1u))) || !self->closing) {
     return;
   }
-#line 743 "ts-src/mqtt/session.ts"
+#line 737 "ts-src/mqtt/session.ts"
   self->discReason = code;
   self->txLen = Session_encodeDisconnect(self, RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE));
   self->discReason = 0;
@@ -707,22 +690,12 @@ uint32_t Session_nextTickIn(Session *self, uint32_t now, uint32_t cap) {
 /** Keepalive and CONNACK timeout. Call every few hundred ms, or after nextTickIn(). */
 void Session_tick(Session *self, uint32_t now) {
   self->now = now;
-  // The one timer of the state is due (nextTickIn() says when).
-  bool due = Session_nextTickIn(self, now, 1) == 0;
-  if (self->state == SessionState_CONNECTING) {
-    if (due) {
-      Session_close(self, session_txt(session__s13));
-    }
-#line 776 "ts-src/mqtt/session.ts"
-    return;
-  }
-  if (self->state != SessionState_CONNECTED) {
-    return;
-  }
-#line 779 "ts-src/mqtt/session.ts"
-  if (due) {
-    if (self->pingOutstanding) {
-      Session_close(self, session_txt(session__s14));
+  // The one timer of the state is due (nextTickIn() says when: only
+  // CONNECTING and CONNECTED with a keep_alive have one).
+  if (Session_nextTickIn(self, now, 1) == 0) {
+    bool connecting = self->state == SessionState_CONNECTING;
+    if (connecting || self->pingOutstanding) {
+      Session_close(self, connecting ? session_txt(session__s12) : session_txt(session__s13));
       return;
     }
     // While a large packet streams out (no PINGREQ can enter tx) a quiet
@@ -734,26 +707,30 @@ void Session_tick(Session *self, uint32_t now) {
     uint32_t n = codec_writeSimple(Session_txFree(self), PacketType_PINGREQ);
     if (n == 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-        Session_logNum(self, LogLevel_WARN, session__s15, 0);
+        Session_logNum(self, LogLevel_WARN, session__s14, 0);
       }
-#line 792 "ts-src/mqtt/session.ts"
+#line 782 "ts-src/mqtt/session.ts"
     } else {
       Session_sent(self, n);
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-        Session_logNum(self, LogLevel_DEBUG, session__s16, 0);
+        Session_logNum(self, LogLevel_DEBUG, session__s15, 0);
       }
     }
-#line 796 "ts-src/mqtt/session.ts"
+#line 786 "ts-src/mqtt/session.ts"
     self->pingOutstanding = true;
     self->pingSentAt = now;
   }
+  if (self->state != SessionState_CONNECTED) {
+    return;
+  }
+#line 790 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 806 "ts-src/mqtt/session.ts"
+#line 797 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
@@ -761,7 +738,7 @@ uint16_t Session_nextPacketId(Session *self) {
       return self->lastId;
     }
   }
-#line 811 "ts-src/mqtt/session.ts"
+#line 802 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -773,21 +750,20 @@ uint16_t Session_nextPacketId(Session *self) {
 uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, uint8_t qos, bool retain, uint32_t now) {
   rt_bytes topic = RT_BYTES(topic_p, topic_len);
   rt_bytes payload = RT_BYTES(payload_p, payload_len);
-#line 820 "ts-src/mqtt/session.ts"
+#line 811 "ts-src/mqtt/session.ts"
   self->now = now;
-  self->lastError = MGOS_MQTT_ERR_OK;
   if (qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s17, topic, qos);
+      Session_log(self, LogLevel_ERROR, session__s16, topic, qos);
     }
-#line 824 "ts-src/mqtt/session.ts"
+#line 814 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   if (!topic_sendableTopic(topic, false)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s18, topic, 0);
+      Session_log(self, LogLevel_ERROR, session__s17, topic, 0);
     }
-#line 828 "ts-src/mqtt/session.ts"
+#line 818 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
@@ -798,31 +774,31 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (q > self->v5s[0].serverMaxQos) {
       q = self->v5s[0].serverMaxQos;
     }
-#line 836 "ts-src/mqtt/session.ts"
+#line 826 "ts-src/mqtt/session.ts"
     pl = codec5_propsSize(&self->v5s[0].pubProps, PacketType_PUBLISH);
     if (pl < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, session__s19, topic, 0);
+        Session_log(self, LogLevel_ERROR, session__s18, topic, 0);
       }
-#line 839 "ts-src/mqtt/session.ts"
+#line 829 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
     }
   }
   uint32_t size = v5 ? codec5_publishSize5(topic.len, payload.len, q, (uint32_t)pl) : codec_publishSize(topic.len, payload.len, q);
   if (size == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s20, topic, rt_i32_of(payload.len));
+      Session_log(self, LogLevel_ERROR, session__s19, topic, rt_i32_of(payload.len));
     }
-#line 845 "ts-src/mqtt/session.ts"
+#line 835 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   bool connected = self->state == SessionState_CONNECTED;
   uint32_t smax = v5 ? self->v5s[0].serverMaxPacket : 0;
   if (((v5 && connected) && smax > 0) && size > smax) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s21, topic, rt_i32_of(size));
+      Session_log(self, LogLevel_ERROR, session__s20, topic, rt_i32_of(size));
     }
-#line 851 "ts-src/mqtt/session.ts"
+#line 841 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   // A QoS 0 message goes straight into tx when nothing waits before it and
@@ -833,37 +809,38 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     // QoS 0 is not kept for a later connection (MQTT's "at most once").
     if (!connected) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-        Session_log(self, LogLevel_DEBUG, session__s22, topic, 0);
+        Session_log(self, LogLevel_DEBUG, session__s21, topic, 0);
       }
-#line 861 "ts-src/mqtt/session.ts"
+#line 851 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
-    direct = ((!v5 && !self->streaming) && (Session_waitingToSend(self) == 0)) && (size <= (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen));
+    // (A record streaming out is unsent until whole: nothing streams then.)
+    direct = (!v5 && (Session_waitingToSend(self) == 0)) && (size <= (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen));
   }
   if (!direct) {
     if (size > CONFIG_MGOS_MQTT_STORE_SIZE) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, session__s23, topic, rt_i32_of(size));
+        Session_log(self, LogLevel_ERROR, session__s22, topic, rt_i32_of(size));
       }
-#line 868 "ts-src/mqtt/session.ts"
+#line 859 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
     }
     if (!connected) {
       uint32_t limit = self->cfg.maxQueueLength;
       if (limit == 0) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-          Session_log(self, LogLevel_DEBUG, session__s24, topic, 0);
+          Session_log(self, LogLevel_DEBUG, session__s23, topic, 0);
         }
-#line 874 "ts-src/mqtt/session.ts"
+#line 865 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
       }
       while (Session_queuedCount(self) >= limit) {
         if (!self->cfg.dropOldest || !Session_dropOldestWaiting(self, MGOS_MQTT_DROP_QUEUE_FULL)) {
           self->roomWanted = true;
           if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-            Session_log(self, LogLevel_DEBUG, session__s25, topic, rt_i32_of(limit));
+            Session_log(self, LogLevel_DEBUG, session__s24, topic, rt_i32_of(limit));
           }
-#line 880 "ts-src/mqtt/session.ts"
+#line 871 "ts-src/mqtt/session.ts"
           return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL);
         }
       }
@@ -873,9 +850,9 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
       if ((connected || !self->cfg.dropOldest) || !Session_dropOldestWaiting(self, MGOS_MQTT_DROP_OUTBOX_FULL)) {
         self->roomWanted = true;
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-          Session_log(self, LogLevel_DEBUG, session__s26, topic, rt_i32_of(size));
+          Session_log(self, LogLevel_DEBUG, session__s25, topic, rt_i32_of(size));
         }
-#line 889 "ts-src/mqtt/session.ts"
+#line 880 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_FULL);
       }
     }
@@ -884,9 +861,9 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
   uint16_t id = Session_nextPacketId(self);
   if (id == 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, session__s27, topic, 0);
+      Session_log(self, LogLevel_WARN, session__s26, topic, 0);
     }
-#line 897 "ts-src/mqtt/session.ts"
+#line 888 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_FULL);
   }
   // There is room for `size` bytes in tx or the store; the topic was checked first.
@@ -894,20 +871,20 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
   uint32_t n = 0;
   if (v5) {
     n = codec5_encodePublish5(dst, topic, payload, q, retain, false, (uint16_t)((q > 0) ? id : 0), &self->v5s[0].pubProps);
-#line 903 "ts-src/mqtt/session.ts"
-  } else {
-    n = codec_writePublish(dst, topic, payload, q, retain, id);
-  }
-#line 904 "ts-src/mqtt/session.ts"
-  if (n == 0) {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s28, topic, 0);
+    if (n == 0) {
+      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+        Session_log(self, LogLevel_ERROR, session__s27, topic, 0);
+      }
+#line 897 "ts-src/mqtt/session.ts"
+      return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
     }
-#line 906 "ts-src/mqtt/session.ts"
-    return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
+  } else {
+    // (Never 0: sized and checked above.)
+    n = codec_writePublish(dst, topic, payload, q, retain, id);
   }
   if (direct) {
     Session_sent(self, n);
+    self->lastError = MGOS_MQTT_ERR_OK;
     return id;
   }
   OutMsg *r = &self->recs[self->recCount];
@@ -918,7 +895,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
   r->off = self->storeUsed;
   r->len = n;
   r->sent = false;
-  r->unsent = false;
+  r->unsent = true;
   r->done = 0;
   r->seq = 0;
   self->recCount++;
@@ -942,7 +919,7 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 942 "ts-src/mqtt/session.ts"
+#line 938 "ts-src/mqtt/session.ts"
   uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   // Bit 7 of the state byte: the PUBLISH is MQTT 5 encoded.
   f(self, op, r->seq, session_storeMeta((uint8_t)(st | (r->v5 ? 0x80 : 0)), r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
@@ -953,25 +930,25 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
    *  PUBREL is due. False when it does not fit or is not a valid record. */
 bool Session_restore_v(Session *self, uint32_t seq, uint32_t meta, uint8_t *data_p, uint32_t data_len) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 951 "ts-src/mqtt/session.ts"
+#line 947 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((meta >> 24) & 0x7f);
   // Encoded for MQTT 5 (bit 7): sendable only with MQTT 5 compiled in.
   bool m5 = rt_i32_of(meta & 0x80000000u) != 0;
   if (m5 && CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return false;
   }
-#line 955 "ts-src/mqtt/session.ts"
+#line 951 "ts-src/mqtt/session.ts"
   uint8_t qos = (uint8_t)((meta >> 16) & 0xff);
   uint16_t id = (uint16_t)meta;
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
     return false;
   }
-#line 958 "ts-src/mqtt/session.ts"
+#line 954 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
       return false;
     }
-#line 960 "ts-src/mqtt/session.ts"
+#line 956 "ts-src/mqtt/session.ts"
   } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((data.p[0] >> 4) != PacketType_PUBLISH)) {
     return false;
   }
@@ -983,7 +960,7 @@ bool Session_restore_v(Session *self, uint32_t seq, uint32_t meta, uint8_t *data
   r->off = self->storeUsed;
   r->len = data.len;
   r->sent = st == RecState_WAIT_PUBCOMP;
-  r->unsent = st == RecState_WAIT_PUBCOMP;
+  r->unsent = true;
   r->done = 0;
   r->seq = seq;
   rt_copy_bytes(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, data);
@@ -992,7 +969,7 @@ bool Session_restore_v(Session *self, uint32_t seq, uint32_t meta, uint8_t *data
   if (seq >= self->nextSeq) {
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 978 "ts-src/mqtt/session.ts"
+#line 974 "ts-src/mqtt/session.ts"
   return true;
 }
 
@@ -1009,11 +986,11 @@ uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
     return 0;
   }
-#line 992 "ts-src/mqtt/session.ts"
+#line 988 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
     return 0;
   }
-#line 993 "ts-src/mqtt/session.ts"
+#line 989 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
@@ -1022,7 +999,7 @@ static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
     return;
   }
-#line 999 "ts-src/mqtt/session.ts"
+#line 995 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -1032,11 +1009,11 @@ static uint32_t Session_waitingToSend(Session *self) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
-    if (r->state == RecState_QUEUED || r->unsent) {
+    if (r->unsent) {
       n++;
     }
   }
-#line 1010 "ts-src/mqtt/session.ts"
+#line 1006 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1044,33 +1021,33 @@ static uint32_t Session_waitingToSend(Session *self) {
    *  again after every CONNACK). Returns the SUBSCRIBE's packet id, 0 if rejected. */
 uint16_t Session_subscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_len, uint8_t qos, int32_t tag) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 1016 "ts-src/mqtt/session.ts"
+#line 1012 "ts-src/mqtt/session.ts"
   if (qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s29, filter, qos);
+      Session_log(self, LogLevel_ERROR, session__s28, filter, qos);
     }
-#line 1018 "ts-src/mqtt/session.ts"
+#line 1014 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (!topic_sendableTopic(filter, true)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s30, filter, 0);
+      Session_log(self, LogLevel_ERROR, session__s29, filter, 0);
     }
-#line 1022 "ts-src/mqtt/session.ts"
+#line 1018 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s31, filter, rt_i32_of(filter.len));
+      Session_log(self, LogLevel_ERROR, session__s30, filter, rt_i32_of(filter.len));
     }
-#line 1026 "ts-src/mqtt/session.ts"
+#line 1022 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s32, filter, 0);
+      Session_log(self, LogLevel_ERROR, session__s31, filter, 0);
     }
-#line 1030 "ts-src/mqtt/session.ts"
+#line 1026 "ts-src/mqtt/session.ts"
     return 0;
   }
   Sub *s = &self->subs[self->subCount];
@@ -1084,7 +1061,7 @@ uint16_t Session_subscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_l
     rt_set_u32(self->subIds, session_SUB5_SLOTS, self->subCount, self->nextSubId);
   }
   s->state = SubState_SUB_PENDING;
-  s->packetId = 0;
+  // (packetId is 0 in a free slot: nextPacketId() skips no stale id.)
   self->subCount++;
   s->packetId = Session_nextPacketId(self);
   // (pump() may settle it at once: an MQTT 5 broker without wildcard subscriptions.)
@@ -1097,17 +1074,18 @@ uint16_t Session_subscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_l
    *  (after the next CONNACK when offline). Returns its packet id, 0 if none matched. */
 uint16_t Session_unsubscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_len) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 1055 "ts-src/mqtt/session.ts"
+#line 1051 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
-    if ((s->state != SubState_SUB_PENDING && s->state != SubState_SUB_SENT) && s->state != SubState_ACTIVE) {
+    // (SUB_PENDING, SUB_SENT or ACTIVE: no slot below subCount is FREE.)
+    if (s->state > SubState_ACTIVE) {
       continue;
     }
-#line 1058 "ts-src/mqtt/session.ts"
+#line 1055 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 1059 "ts-src/mqtt/session.ts"
+#line 1056 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -1115,9 +1093,9 @@ uint16_t Session_unsubscribe_v(Session *self, uint8_t *filter_p, uint32_t filter
     return s->packetId;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, session__s33, filter, 0);
+    Session_log(self, LogLevel_WARN, session__s32, filter, 0);
   }
-#line 1066 "ts-src/mqtt/session.ts"
+#line 1063 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -1126,12 +1104,12 @@ uint32_t Session_unsentBytes(Session *self) {
   uint32_t n = self->txLen;
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *r = &self->recs[i];
-    if (r->state == RecState_QUEUED || (r->unsent && r->state != RecState_WAIT_PUBCOMP)) {
+    if (r->unsent && r->state != RecState_WAIT_PUBCOMP) {
       uint32_t tmp = Session_wireLen(self, r);
       n += tmp - r->done;
     }
   }
-#line 1076 "ts-src/mqtt/session.ts"
+#line 1073 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1143,7 +1121,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 1083 "ts-src/mqtt/session.ts"
+#line 1080 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1155,22 +1133,22 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 1090 "ts-src/mqtt/session.ts"
+#line 1087 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 1097 "ts-src/mqtt/session.ts"
+#line 1094 "ts-src/mqtt/session.ts"
 void Session_onRecv_v(Session *self, uint8_t *data_p, uint32_t data_len, uint32_t now) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 1098 "ts-src/mqtt/session.ts"
+#line 1095 "ts-src/mqtt/session.ts"
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 1100 "ts-src/mqtt/session.ts"
+#line 1097 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while ((off < data.len && Session_receiving(self)) && self->epoch == ep) {
@@ -1184,7 +1162,7 @@ void Session_onRecv_v(Session *self, uint8_t *data_p, uint32_t data_len, uint32_
     if (n > rest.len) {
       n = rest.len;
     }
-#line 1111 "ts-src/mqtt/session.ts"
+#line 1108 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_slice(rest, 0, n));
     self->rxLen += n;
     // rx never stays full: recvLimit() (and parse5's limit) is at most its
@@ -1212,7 +1190,7 @@ static uint32_t Session_parse(Session *self) {
   if (Session_isV5(self)) {
     return Session_parse5(self);
   }
-#line 1136 "ts-src/mqtt/session.ts"
+#line 1133 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t start = 0;
   while (Session_receiving(self) && self->epoch == ep) {
@@ -1222,11 +1200,11 @@ static uint32_t Session_parse(Session *self) {
     }
     // Too large to buffer, not malformed: streamed (the reference closed
     // here, and a persistent session then got it again at every reconnect).
-#line 1143 "ts-src/mqtt/session.ts"
+#line 1140 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       return Session_bigHead(self, start);
     }
-#line 1144 "ts-src/mqtt/session.ts"
+#line 1141 "ts-src/mqtt/session.ts"
     if (r < 0) {
       Session_closeBad(self, (DecodeErr)(uint8_t)(-(int64_t)r));
       return 0;
@@ -1238,7 +1216,7 @@ static uint32_t Session_parse(Session *self) {
   if (self->epoch == ep && start > 0) {
     Session_rxDrop(self, start);
   }
-#line 1153 "ts-src/mqtt/session.ts"
+#line 1150 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -1260,7 +1238,7 @@ static uint32_t Session_parse5(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1172 "ts-src/mqtt/session.ts"
+#line 1169 "ts-src/mqtt/session.ts"
     Packet *b = &v->pkt.base;
     if (((r == (-DecodeErr_TOO_LARGE)) && b->type == PacketType_PUBLISH) && (b->totalLen <= Session_maxPacket5(self))) {
       // Within our Maximum Packet Size, over the buffer: streamed as in 3.1.1.
@@ -1278,9 +1256,9 @@ static uint32_t Session_parse5(Session *self) {
     if (r < 0) {
       uint8_t e = (uint8_t)(-(int64_t)r);
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, session__s34, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
+        Session_log(self, LogLevel_ERROR, session__s33, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       }
-#line 1189 "ts-src/mqtt/session.ts"
+#line 1186 "ts-src/mqtt/session.ts"
       Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
       return 0;
     }
@@ -1290,17 +1268,17 @@ static uint32_t Session_parse5(Session *self) {
     if (p->type == PacketType_CONNACK) {
       p->returnCode = v->pkt.reasonCode;
     }
-#line 1196 "ts-src/mqtt/session.ts"
+#line 1193 "ts-src/mqtt/session.ts"
     if ((p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) && !Session_aliasIn(self, p)) {
       return 0;
     }
-#line 1197 "ts-src/mqtt/session.ts"
+#line 1194 "ts-src/mqtt/session.ts"
     Session_handle(self, p);
   }
   if (self->epoch == ep && start > 0) {
     Session_rxDrop(self, start);
   }
-#line 1200 "ts-src/mqtt/session.ts"
+#line 1197 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -1311,10 +1289,10 @@ static uint32_t Session_parse5(Session *self) {
    *  the rest is streamed: returns how many bytes rx holds past where the
    *  stream goes on (they came in this read: the caller feeds them to
    *  bigFeed). A malformed head closes the connection as a small one would. */
-#line 1211 "ts-src/mqtt/session.ts"
+#line 1208 "ts-src/mqtt/session.ts"
 static uint32_t Session_bigHead(Session *self, uint32_t start) {
   if (self->state == SessionState_CONNECTING) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s35)); // any size: as handle()
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s34)); // any size: as handle()
     return 0;
   }
   Session_rxDrop(self, start);
@@ -1325,7 +1303,7 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
   if (have < (h + 2u)) {
     return 0;
   }
-#line 1222 "ts-src/mqtt/session.ts"
+#line 1219 "ts-src/mqtt/session.ts"
   uint32_t tl = (uint32_t)((rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, h) << 8) | rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, rt_idx_add(h, 1)));
   uint32_t rem = p->remLen;
   uint32_t idLen = (uint32_t)((p->qos > 0) ? 2 : 0);
@@ -1335,14 +1313,14 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
   DecodeErr e = DecodeErr_OK;
   if ((2u + tl) > rem) {
     e = DecodeErr_STRING_OVERRUN;
-#line 1230 "ts-src/mqtt/session.ts"
+#line 1227 "ts-src/mqtt/session.ts"
   } else if (tl == 0 && !v5) {
     e = DecodeErr_EMPTY_TOPIC;
-#line 1231 "ts-src/mqtt/session.ts"
+#line 1228 "ts-src/mqtt/session.ts"
   } else if ((((2u + tl) + idLen) + (uint32_t)(v5 ? 1 : 0)) > rem) {
     e = DecodeErr_BAD_LENGTH;
   }
-#line 1232 "ts-src/mqtt/session.ts"
+#line 1229 "ts-src/mqtt/session.ts"
   if (e != DecodeErr_OK) {
     self->rxLen = h + 2u;
     Session_bigBad(self, e);
@@ -1354,11 +1332,11 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
   if (keep < (h + 2u)) {
     keep = h + 2u;
   }
-#line 1241 "ts-src/mqtt/session.ts"
+#line 1238 "ts-src/mqtt/session.ts"
   if (have < keep) {
     return 0;
   }
-#line 1242 "ts-src/mqtt/session.ts"
+#line 1239 "ts-src/mqtt/session.ts"
   self->rxLen = keep;
   // (The payload view is set by the event that shows it: bigSkip, bigPayload.)
   p->topic = rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), h + 2u, keep);
@@ -1371,7 +1349,7 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
   if (v5) {
     BigProps_reset(&self->v5s[0].bigProps);
   }
-#line 1252 "ts-src/mqtt/session.ts"
+#line 1249 "ts-src/mqtt/session.ts"
   self->rxTake = false;
   // bigFeed reads the rest of the topic and the id into bigId (its last
   // two bytes are the id), from the head's last byte on: at least one
@@ -1388,7 +1366,7 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
    *  the caller's loop calls again while the connection lasts. */
 static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
   rt_bytes d = RT_BYTES(d_p, d_len);
-#line 1267 "ts-src/mqtt/session.ts"
+#line 1264 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t pos = self->bigPos;
   uint32_t n = 1;
@@ -1400,7 +1378,7 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
     if (self->bigPos == self->bigIdEnd) {
       bad = Session_bigHeaderDone(self);
     }
-#line 1276 "ts-src/mqtt/session.ts"
+#line 1273 "ts-src/mqtt/session.ts"
   } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->bigPayAt == 0) {
     // MQTT 5: the property length and block, between packet id and payload.
     BigProps *bp = &self->v5s[0].bigProps;
@@ -1427,12 +1405,12 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
     if (self->bigPos == self->bigTotal && self->pkt.qos == 2) {
       Session_rxQos2Add(self, self->pkt.packetId);
     }
-#line 1300 "ts-src/mqtt/session.ts"
+#line 1297 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE != 0 && self->big != BigRx_DISCARD) {
       Session_bigPayload(self, rt_slice(d, 0, n), pos - self->bigPayAt);
     }
   }
-#line 1302 "ts-src/mqtt/session.ts"
+#line 1299 "ts-src/mqtt/session.ts"
   if (bad != 0) {
     Session_bigBad(self, bad);
     return n;
@@ -1445,22 +1423,22 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
   // against any filter), properties that did not fit, an empty payload;
   // otherwise its first payload bytes were offered (bigPayload), or, with
   // fragments compiled out, have come.
-#line 1312 "ts-src/mqtt/session.ts"
+#line 1309 "ts-src/mqtt/session.ts"
   if ((self->big == BigRx_UNDECIDED && (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || self->bigPayAt > 0)) && self->bigPos >= self->bigPayAt) {
     bool whole = self->rxLen == self->bigTopicEnd;
     bool lost = ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && Session_isV5(self)) && !self->v5s[0].bigProps.keep) && self->v5s[0].bigProps.len > 0;
     if (((!whole || lost) || self->bigPayAt == self->bigTotal) || (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 && self->bigPos > self->bigPayAt)) {
-      Session_bigSkip(self, !whole ? session__s36 : lost ? session__s37 : session__s38, !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : rt_i32_of(self->rxPartTotal)));
+      Session_bigSkip(self, !whole ? session__s35 : lost ? session__s36 : session__s37, !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : rt_i32_of(self->rxPartTotal)));
     }
   }
   // Even when a handler called disconnect(): the message was read whole.
   // (Its last byte is never before the payload's start: MQTT 5 has a
   // property length at least.)
-#line 1325 "ts-src/mqtt/session.ts"
+#line 1322 "ts-src/mqtt/session.ts"
   if (self->bigPos == self->bigTotal && self->epoch == ep) {
     Session_bigEnd(self);
   }
-#line 1326 "ts-src/mqtt/session.ts"
+#line 1323 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1473,9 +1451,9 @@ static void Session_bigBad(Session *self, uint8_t e) {
     return;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    Session_log(self, LogLevel_ERROR, session__s34, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
+    Session_log(self, LogLevel_ERROR, session__s33, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
   }
-#line 1338 "ts-src/mqtt/session.ts"
+#line 1335 "ts-src/mqtt/session.ts"
   Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
 }
 
@@ -1484,9 +1462,9 @@ static void Session_closeBad(Session *self, DecodeErr e) {
   const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? packet_decodeErrName(e) : session__s0;
   rt_bytes d = rt_str_bytes(why);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    Session_log(self, LogLevel_ERROR, session__s34, d, 0);
+    Session_log(self, LogLevel_ERROR, session__s33, d, 0);
   }
-#line 1346 "ts-src/mqtt/session.ts"
+#line 1343 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, why);
 }
 
@@ -1498,7 +1476,7 @@ static DecodeErr Session_bigHeaderDone(Session *self) {
   if (p->qos > 0) {
     p->packetId = self->bigId;
   }
-#line 1355 "ts-src/mqtt/session.ts"
+#line 1352 "ts-src/mqtt/session.ts"
   bool whole = self->rxLen == self->bigTopicEnd;
   // A topic cut by the receive limit cannot be checked (nor delivered).
   // (Empty only under MQTT 5, for an alias: bigHead refuses it in 3.1.1.)
@@ -1507,11 +1485,11 @@ static DecodeErr Session_bigHeaderDone(Session *self) {
     e = DecodeErr_ZERO_PACKET_ID;
   }
   // MQTT 5: the properties come first (bigPropsDone).
-#line 1361 "ts-src/mqtt/session.ts"
+#line 1358 "ts-src/mqtt/session.ts"
   if (e == DecodeErr_OK && (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || self->bigPayAt > 0)) {
     Session_bigDecide(self);
   }
-#line 1362 "ts-src/mqtt/session.ts"
+#line 1359 "ts-src/mqtt/session.ts"
   return e;
 }
 
@@ -1521,7 +1499,7 @@ static void Session_bigPropsDone(Session *self) {
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return;
   }
-#line 1369 "ts-src/mqtt/session.ts"
+#line 1366 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   BigProps *bp = &v->bigProps;
   Props5 *pr = &v->pkt.props;
@@ -1542,7 +1520,7 @@ static void Session_bigPropsDone(Session *self) {
     if (!Session_aliasIn(self, p)) {
       return;
     }
-#line 1387 "ts-src/mqtt/session.ts"
+#line 1384 "ts-src/mqtt/session.ts"
     self->rxTopicLen = p->topic.len;
   } else if (bp->len > 0) {
     // Not read: any alias it set is unknown, so none is trusted again.
@@ -1563,13 +1541,13 @@ static void Session_bigDecide(Session *self) {
 }
 
 /** Drops the rest of the message; the log names the topic, the event too. */
-#line 1405 "ts-src/mqtt/session.ts"
+#line 1402 "ts-src/mqtt/session.ts"
 static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   self->big = BigRx_DISCARD;
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
   }
-#line 1408 "ts-src/mqtt/session.ts"
+#line 1405 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1579,7 +1557,7 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
    *  nobody takes the first one, the message is skipped. */
 static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_len, uint32_t off) {
   rt_bytes frag = RT_BYTES(frag_p, frag_len);
-#line 1416 "ts-src/mqtt/session.ts"
+#line 1413 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   bool first = self->big == BigRx_UNDECIDED;
   self->pkt.payload = frag;
@@ -1588,13 +1566,13 @@ static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_l
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1422 "ts-src/mqtt/session.ts"
+#line 1419 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1423 "ts-src/mqtt/session.ts"
+#line 1420 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
-    Session_bigSkip(self, session__s38, rt_i32_of(self->rxPartTotal));
-#line 1424 "ts-src/mqtt/session.ts"
+    Session_bigSkip(self, session__s37, rt_i32_of(self->rxPartTotal));
+#line 1421 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1603,7 +1581,7 @@ static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_l
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1430 "ts-src/mqtt/session.ts"
+#line 1427 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1612,18 +1590,18 @@ static void Session_bigEnd(Session *self) {
   if (p->qos == 2) {
     Session_rxQos2Add(self, p->packetId);
   }
-#line 1436 "ts-src/mqtt/session.ts"
+#line 1433 "ts-src/mqtt/session.ts"
   if (p->qos > 0) {
     Session_queueAck(self, (uint8_t)(PacketType_PUBLISH + p->qos), p->packetId); // PUBACK, PUBREC
   }
 }
 
-#line 1439 "ts-src/mqtt/session.ts"
+#line 1436 "ts-src/mqtt/session.ts"
 static void Session_handle(Session *self, Packet *p) {
   // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
   // MQTT 5 answers each protocol error here with DISCONNECT 0x82 (4.13.1).
   if ((self->state == SessionState_CONNECTING && p->type != PacketType_CONNACK) && (p->type != packet5_PACKET_AUTH || !Session_isV5(self))) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s35));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s34));
     return;
   }
   // Tests, not a switch (its jump table is larger). Nothing else reaches
@@ -1642,9 +1620,9 @@ static void Session_handle(Session *self, Packet *p) {
   } else if (t == PacketType_PINGRESP) {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, session__s39, 0);
+      Session_logNum(self, LogLevel_DEBUG, session__s38, 0);
     }
-#line 1462 "ts-src/mqtt/session.ts"
+#line 1459 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
   } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && t == PacketType_DISCONNECT) {
     // Only MQTT 5's decoder lets a server's DISCONNECT and AUTH through (3.14, 3.15).
@@ -1656,7 +1634,7 @@ static void Session_handle(Session *self, Packet *p) {
 
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s40));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s39));
     return;
   }
   uint32_t ep = self->epoch;
@@ -1664,28 +1642,28 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5s[0]);
   }
-#line 1479 "ts-src/mqtt/session.ts"
+#line 1476 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
     const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
     if (v5 && self->v5s[0].reasonStrLen > 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, session__s41, V5State_reasonString(&self->v5s[0]), p->returnCode);
+        Session_log(self, LogLevel_ERROR, session__s40, V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
-#line 1483 "ts-src/mqtt/session.ts"
+#line 1480 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1487 "ts-src/mqtt/session.ts"
+#line 1484 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
   if (p->sessionPresent && self->cfg.cleanSession) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s42));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s41));
     return;
   }
   self->state = SessionState_CONNECTED;
@@ -1695,26 +1673,26 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5s[0].serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1499 "ts-src/mqtt/session.ts"
+#line 1496 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1502 "ts-src/mqtt/session.ts"
+#line 1499 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1505 "ts-src/mqtt/session.ts"
+#line 1502 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1509 "ts-src/mqtt/session.ts"
+#line 1506 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   uint8_t q = p->qos;
@@ -1723,7 +1701,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     return;
   }
   // (Read only by a PUBLISH handler: a = 0 has none.)
-#line 1515 "ts-src/mqtt/session.ts"
+#line 1512 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
   // PUBLISH (DUP) only gets another PUBREC.
@@ -1731,18 +1709,18 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (q == 2) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1520 "ts-src/mqtt/session.ts"
+#line 1517 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch != ep) {
       return;
     }
     // The application runs this exchange: it is not ours to remember.
-#line 1523 "ts-src/mqtt/session.ts"
+#line 1520 "ts-src/mqtt/session.ts"
     if (!self->autoAck && q == 2) {
       Session_rxQos2Forget(self, p->packetId);
     }
   }
-#line 1525 "ts-src/mqtt/session.ts"
+#line 1522 "ts-src/mqtt/session.ts"
   if (q > 0 && self->autoAck) {
     Session_queueAck(self, (uint8_t)(PacketType_PUBLISH + q), p->packetId); // PUBACK (QoS 1), PUBREC (QoS 2)
   }
@@ -1751,17 +1729,17 @@ static void Session_onPublish(Session *self, Packet *p) {
 /** Before an incoming PUBLISH is delivered (small or streamed): 1 when it
    *  is new, 0 for a QoS 2 resend already taken (logged), -1 when the
    *  connection ended (MQTT 5: our Receive Maximum exceeded). */
-#line 1531 "ts-src/mqtt/session.ts"
+#line 1528 "ts-src/mqtt/session.ts"
 static int32_t Session_rxAdmit(Session *self, Packet *p) {
   if (p->qos > 0 && !Session_rxQuotaTake(self)) {
     return -1;
   }
-#line 1533 "ts-src/mqtt/session.ts"
+#line 1530 "ts-src/mqtt/session.ts"
   if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_log(self, LogLevel_DEBUG, session__s43, p->topic, p->packetId);
+      Session_log(self, LogLevel_DEBUG, session__s42, p->topic, p->packetId);
     }
-#line 1535 "ts-src/mqtt/session.ts"
+#line 1532 "ts-src/mqtt/session.ts"
     return 0;
   }
   return 1;
@@ -1777,7 +1755,7 @@ static void Session_onAck(Session *self, Packet *p) {
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1548 "ts-src/mqtt/session.ts"
+#line 1545 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((i >= 0) ? self->recs[(uint32_t)i].state : RecState_FREE);
   // A record still streaming out was never whole on the wire: the ack is bogus.
   bool whole = i >= 0 && (self->recs[(uint32_t)i].done == 0);
@@ -1802,27 +1780,27 @@ static void Session_onAck(Session *self, Packet *p) {
   } else if (whole && ends) {
     if (type == PacketType_PUBACK && st == RecState_WAIT_PUBREC) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-        Session_logNum(self, LogLevel_WARN, session__s44, p->packetId);
+        Session_logNum(self, LogLevel_WARN, session__s43, p->packetId);
       }
     }
-#line 1573 "ts-src/mqtt/session.ts"
+#line 1570 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else if (type == PacketType_PUBACK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
+      Session_logNum(self, LogLevel_WARN, session__s44, p->packetId);
+    }
+#line 1573 "ts-src/mqtt/session.ts"
+  } else if (type == PacketType_PUBREC) {
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s45, p->packetId);
     }
-#line 1576 "ts-src/mqtt/session.ts"
-  } else if (type == PacketType_PUBREC) {
+#line 1575 "ts-src/mqtt/session.ts"
+  } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s46, p->packetId);
     }
-#line 1578 "ts-src/mqtt/session.ts"
-  } else {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s47, p->packetId);
-    }
   }
-#line 1581 "ts-src/mqtt/session.ts"
+#line 1578 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, 200 + type, p);
 }
 
@@ -1831,10 +1809,10 @@ static void Session_onPubrel(Session *self, Packet *p) {
   bool known = Session_rxQos2Forget(self, p->packetId);
   if (!known) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, session__s48, p->packetId);
+      Session_logNum(self, LogLevel_DEBUG, session__s47, p->packetId);
     }
   }
-#line 1588 "ts-src/mqtt/session.ts"
+#line 1585 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1847,7 +1825,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1598 "ts-src/mqtt/session.ts"
+#line 1595 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   // (evTag is -1 here: it is set only below, and reset after the event.)
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1863,18 +1841,18 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
       // 0x80 in 3.1.1; MQTT 5 has a reason code per refusal (0x80..0xA2).
       if (s->granted >= 0x80) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-          Session_log(self, LogLevel_WARN, session__s49, Sub_view(s), s->granted);
+          Session_log(self, LogLevel_WARN, session__s48, Sub_view(s), s->granted);
         }
       }
     }
-#line 1613 "ts-src/mqtt/session.ts"
+#line 1610 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, unsub ? session__s50 : session__s51, p->packetId);
+      Session_logNum(self, LogLevel_DEBUG, unsub ? session__s49 : session__s50, p->packetId);
     }
   }
-#line 1617 "ts-src/mqtt/session.ts"
+#line 1614 "ts-src/mqtt/session.ts"
   Session_emit(self, 200 + p->type, p); // SUBACK or UNSUBACK
   self->evTag = -1;
 }
@@ -1885,23 +1863,26 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1628 "ts-src/mqtt/session.ts"
+#line 1625 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
-  if (!Session_pumpStream(self)) {
+  // While a packet streams out nothing else may enter tx: only its record
+  // (done > 0) moves, below; once it is whole, pump() starts over.
+  if (!self->streaming && !Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1630 "ts-src/mqtt/session.ts"
-  if (!Session_pumpAcksAndSubs(self)) {
-    return;
-  }
-#line 1631 "ts-src/mqtt/session.ts"
+#line 1629 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
   uint32_t window = (uint16_t)((v5 && self->v5s[0].serverReceiveMax < CONFIG_MGOS_MQTT_MAX_INFLIGHT) ? self->v5s[0].serverReceiveMax : CONFIG_MGOS_MQTT_MAX_INFLIGHT);
+  bool blocked = false;
   uint32_t i = 0;
   while (i < self->recCount) {
     OutMsg *r = &self->recs[i];
+    if (self->streaming && r->done == 0) {
+      i++;
+      continue;
+    }
     bool big = ((v5 && r->state == RecState_QUEUED) && r->done == 0) && self->v5s[0].serverMaxPacket > 0;
     uint32_t wl = big ? Session_wireLen(self, r) : 0;
     if (big && wl > self->v5s[0].serverMaxPacket) {
@@ -1911,104 +1892,111 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1645 "ts-src/mqtt/session.ts"
+#line 1648 "ts-src/mqtt/session.ts"
       continue;
     }
     if (((v5 && r->state == RecState_QUEUED) && r->done == 0) && r->qos > self->v5s[0].serverMaxQos) {
       Session_downgradeRec(self, r, self->v5s[0].serverMaxQos);
     }
-#line 1648 "ts-src/mqtt/session.ts"
-    if (r->state == RecState_QUEUED && r->qos > 0) {
-      if (inflight >= window) {
-        return;
-      }
-#line 1650 "ts-src/mqtt/session.ts"
-      r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
-      r->sent = false;
-      r->unsent = true;
-      inflight++;
-    }
-    if (r->state != RecState_QUEUED && !r->unsent) {
+    // The window full at a waiting message: no waiting one goes before it
+    // (each QoS in call order), but packets in flight behind it still do
+    // (a restored outbox: PUBRELs due after a waiting message).
+#line 1654 "ts-src/mqtt/session.ts"
+    if (r->state == RecState_QUEUED && (blocked || (r->qos > 0 && inflight >= window))) {
+      blocked = true;
       i++;
       continue;
     }
-    if (r->state == RecState_WAIT_PUBCOMP) {
-      uint32_t n = codec_writeAck(Session_txFree(self), PacketType_PUBREL, r->packetId);
-      if (n == 0) {
-        return;
-      }
-#line 1662 "ts-src/mqtt/session.ts"
-      Session_sent(self, n);
-      r->sent = true;
-      r->unsent = false;
+    if (r->state == RecState_QUEUED && r->qos > 0) {
+      // (unsent, and sent false: as every QUEUED record)
+      r->state = (RecState)((r->qos == 1) ? RecState_WAIT_PUBACK : RecState_WAIT_PUBREC);
+      inflight++;
+    }
+    if (!r->unsent) {
       i++;
       continue;
     }
     uint32_t free = CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen;
-    uint32_t len = Session_wireLen(self, r);
-    // Only a packet that can never fit tx whole is streamed; others wait for room.
-    if (len > free && (len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
+    uint32_t len = Session_wireLen(self, r); // (0 for a PUBREL)
+    // Only a packet that can never fit tx whole is streamed; others wait
+    // for room. (A stream goes on with whatever room there is.)
+    bool streamed = r->done > 0;
+    if ((!streamed && len > free) && (len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1672 "ts-src/mqtt/session.ts"
+#line 1674 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
-#line 1673 "ts-src/mqtt/session.ts"
+    // Sent: a QoS 0 message leaves the outbox; the next turn steps past
+    // any other (no longer unsent).
+#line 1677 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
-#line 1674 "ts-src/mqtt/session.ts"
-    } else {
-      i++;
     }
+    // A stream ended: what waited for it (acks, subscriptions) goes first.
+#line 1679 "ts-src/mqtt/session.ts"
+    if (streamed) {
+      Session_pump(self);
+      return;
+    }
+  }
+  // Cannot happen (a streaming record is never freed): tx holds half a packet.
+  if (self->streaming) {
+    Session_close(self, session_txt(session__s51));
   }
 }
 
-/** Copies (the rest of) record r's PUBLISH into tx, as much as fits. True
-   *  when its last byte is in; else tx is full and `streaming` is set. */
-#line 1680 "ts-src/mqtt/session.ts"
+/** Copies (the rest of) record r's PUBLISH into tx, as much as fits, or
+   *  (WAIT_PUBCOMP) its PUBREL. True when its last byte is in; else tx is
+   *  full (and `streaming` set when part of a PUBLISH went in). */
+#line 1691 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   bool v5 = Session_isV5(self);
   bool conv = CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && r->v5 != v5;
-  if (((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && v5) && !conv) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r)) {
-    return true;
+  if (r->state == RecState_WAIT_PUBCOMP) {
+    uint32_t k = codec_writeAck(Session_txFree(self), PacketType_PUBREL, r->packetId);
+    if (k == 0) {
+      return false;
+    }
+#line 1697 "ts-src/mqtt/session.ts"
+    Session_sent(self, k);
+  } else if (!(((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && v5) && !conv) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r))) {
+    uint32_t at = self->txLen;
+    uint32_t len = Session_wireLen(self, r);
+    uint32_t n = session_minU32(len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
+    uint32_t from = r->off + r->done;
+    if (conv) {
+      session5_convertedPart(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, at + n), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5, r->done);
+#line 1704 "ts-src/mqtt/session.ts"
+    } else {
+      rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
+    }
+#line 1705 "ts-src/mqtt/session.ts"
+    if (r->done == 0) {
+      // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
+      if (r->sent) {
+        rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
+      }
+#line 1708 "ts-src/mqtt/session.ts"
+      Session_retainOut(self, r, at);
+    }
+    Session_sent(self, n);
+    r->done += n;
+    if (r->done < len) {
+      self->streaming = true;
+      return false;
+    }
+    r->done = 0;
+    self->streaming = false;
   }
-#line 1684 "ts-src/mqtt/session.ts"
-  uint32_t at = self->txLen;
-  uint32_t len = Session_wireLen(self, r);
-  uint32_t n = session_minU32(len - r->done, CONFIG_MGOS_MQTT_TX_BUF_SIZE - at);
-  uint32_t from = r->off + r->done;
-  if (conv) {
-    session5_convertedPart(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, at + n), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5, r->done);
-#line 1689 "ts-src/mqtt/session.ts"
-  } else {
-    rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
-  }
-  // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
-#line 1691 "ts-src/mqtt/session.ts"
-  if (r->done == 0 && r->sent) {
-    rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
-  }
-#line 1692 "ts-src/mqtt/session.ts"
-  if (r->done == 0) {
-    Session_retainOut(self, r, at);
-  }
-#line 1693 "ts-src/mqtt/session.ts"
-  Session_sent(self, n);
-  r->done += n;
-  if (r->done < len) {
-    self->streaming = true;
-    return false;
-  }
-  r->done = 0;
-  self->streaming = false;
   r->sent = true;
   r->unsent = false;
   return true;
 }
 
 /** MQTT 5: copies record r's PUBLISH into tx with a topic alias (a topic
-   *  sent before goes with an empty topic). False, nothing done, when the
+   *  sent before goes with an empty topic; copyOut() marks it sent). False, nothing done, when the
    *  aliased packet does not fit tx or the broker's Maximum Packet Size. */
 static bool Session_copyAliased(Session *self, OutMsg *r) {
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
@@ -2017,32 +2005,29 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1714 "ts-src/mqtt/session.ts"
+#line 1732 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1716 "ts-src/mqtt/session.ts"
+#line 1734 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1720 "ts-src/mqtt/session.ts"
+#line 1738 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1721 "ts-src/mqtt/session.ts"
+#line 1739 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1722 "ts-src/mqtt/session.ts"
+#line 1740 "ts-src/mqtt/session.ts"
   Session_retainOut(self, r, at);
   Session_sent(self, n);
-  self->streaming = false;
-  r->sent = true;
-  r->unsent = false;
   return true;
 }
 
@@ -2057,7 +2042,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, (q == 0) ? session__s52 : session__s53, Session_recTopic(self, r), r->packetId);
   }
-#line 1739 "ts-src/mqtt/session.ts"
+#line 1754 "ts-src/mqtt/session.ts"
   if (q > 0) {
     rt_bytes_set(m, at, (uint8_t)((rt_bytes_get(m, at) & 0xf9) | (q << 1)));
     r->qos = q;
@@ -2070,7 +2055,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   while ((rt_bytes_get(m, rt_idx_add(at, h)) & 0x80) != 0) {
     h++;
   }
-#line 1749 "ts-src/mqtt/session.ts"
+#line 1764 "ts-src/mqtt/session.ts"
   h++;
   uint32_t rem = r->len - h;
   uint32_t h2 = 1u + codec_remainingLengthSize(rem - 2u);
@@ -2091,7 +2076,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
       o->off = o->off - gap;
     }
   }
-#line 1767 "ts-src/mqtt/session.ts"
+#line 1782 "ts-src/mqtt/session.ts"
   r->len = n;
   r->qos = 0;
   r->sent = false; // a QoS 0 PUBLISH has no DUP [MQTT-3.3.1-2]
@@ -2105,7 +2090,7 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
   if ((!Session_isV5(self) || self->v5s[0].retainAvailable) || ((rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0x1) == 0)) {
     return;
   }
-#line 1778 "ts-src/mqtt/session.ts"
+#line 1793 "ts-src/mqtt/session.ts"
   rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0xfe));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, session__s54, Session_recTopic(self, r), r->packetId);
@@ -2116,19 +2101,19 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
    *  Wildcard / Shared Subscription Available 0) is not sent: it stands
    *  refused (granted = that reason code, as a SUBACK would say), with a
    *  warning, and is tried again on the next connection. */
-#line 1786 "ts-src/mqtt/session.ts"
+#line 1801 "ts-src/mqtt/session.ts"
 static void Session_refuseUnsupportedSubs(Session *self) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if (s->state != SubState_SUB_PENDING) {
       continue;
     }
-#line 1790 "ts-src/mqtt/session.ts"
+#line 1805 "ts-src/mqtt/session.ts"
     uint8_t code = V5State_subRefusal(&self->v5s[0], Sub_view(s));
     if (code == 0) {
       continue;
     }
-#line 1792 "ts-src/mqtt/session.ts"
+#line 1807 "ts-src/mqtt/session.ts"
     s->state = SubState_ACTIVE;
     s->packetId = 0;
     s->granted = code;
@@ -2142,7 +2127,7 @@ static void Session_refuseUnsupportedSubs(Session *self) {
    *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
    *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
    *  reason, topic and payload. */
-#line 1803 "ts-src/mqtt/session.ts"
+#line 1818 "ts-src/mqtt/session.ts"
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   OutMsg *r = &self->recs[i];
   uint16_t id = r->packetId;
@@ -2150,15 +2135,16 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   self->evDropQos = r->qos;
   self->evDropReason = reason;
   // Views into the stored PUBLISH: its topic and payload.
-  rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && r->v5) {
+    rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
     uint32_t k = Session_topicOffset(self, r);
     uint32_t te = k + (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
     self->evDropTopic = rt_subarray(m, k, te);
     self->evDropPayload = session5_payload5(m, r->qos);
   } else {
-    // Our own encoding: the receive path's decoder reads it back.
-    codec_decodeForClient(m, CONFIG_MGOS_MQTT_STORE_SIZE, &session_dropScratch);
+    // Our own encoding: the receive path's decoder reads it back (the
+    // packet's own length ends it: the view may run on past it).
+    codec_decodeForClient(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, UINT32_MAX), CONFIG_MGOS_MQTT_STORE_SIZE, &session_dropScratch);
     self->evDropTopic = session_dropScratch.topic;
     self->evDropPayload = session_dropScratch.payload;
   }
@@ -2167,14 +2153,14 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s55, t, id);
     }
-#line 1825 "ts-src/mqtt/session.ts"
+#line 1841 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s56, t, id);
     }
   }
   // Out of every queue while the handler runs (it may publish), freed after.
-#line 1829 "ts-src/mqtt/session.ts"
+#line 1845 "ts-src/mqtt/session.ts"
   r->state = RecState_FREE;
   Session_emit(self, SessionEvent_DROPPED, NULL);
   self->evDropTopic = RT_NOBYTES;
@@ -2187,59 +2173,32 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   }
 }
 
-/** Continues the packet being streamed. False while it is not whole in tx. */
-static bool Session_pumpStream(Session *self) {
-  if (!self->streaming) {
-    return true;
-  }
-#line 1844 "ts-src/mqtt/session.ts"
-  for (uint32_t i = 0; i < self->recCount; i++) {
-    OutMsg *r = &self->recs[i];
-    if (r->done == 0) {
-      continue;
-    }
-#line 1847 "ts-src/mqtt/session.ts"
-    if (!Session_copyOut(self, r)) {
-      return false;
-    }
-#line 1848 "ts-src/mqtt/session.ts"
-    if (r->qos == 0) {
-      Session_freeRec(self, i);
-    }
-#line 1849 "ts-src/mqtt/session.ts"
-    return true;
-  }
-  // Cannot happen (a streaming record is never freed): tx holds half a packet.
-  Session_close(self, session_txt(session__s57));
-  return false;
-}
-
 /** The part of pump() that runs before CONNACK handlers: acks and
    *  subscriptions. False when not connected or tx is full. */
 static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1860 "ts-src/mqtt/session.ts"
+#line 1861 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1864 "ts-src/mqtt/session.ts"
+#line 1865 "ts-src/mqtt/session.ts"
     } else {
       n = codec_writeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1865 "ts-src/mqtt/session.ts"
+#line 1866 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1866 "ts-src/mqtt/session.ts"
+#line 1867 "ts-src/mqtt/session.ts"
     if (Session_isV5(self)) {
       V5State_ackSent(&self->v5s[0], (uint8_t)((a >> 16) & 0xff), (uint8_t)(a >> 24));
     }
-#line 1867 "ts-src/mqtt/session.ts"
+#line 1868 "ts-src/mqtt/session.ts"
     Session_sent(self, n);
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
     self->ackCount = self->ackCount - 1u;
@@ -2247,18 +2206,18 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (Session_isV5(self)) {
     Session_refuseUnsupportedSubs(self);
   }
-#line 1872 "ts-src/mqtt/session.ts"
+#line 1873 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1876 "ts-src/mqtt/session.ts"
+#line 1877 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1877 "ts-src/mqtt/session.ts"
+#line 1878 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -2276,7 +2235,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1892 "ts-src/mqtt/session.ts"
+#line 1893 "ts-src/mqtt/session.ts"
     s->state = (uint8_t)(s->state + 1); // SUB_SENT or UNSUB_SENT
     Session_sent(self, n);
   }
@@ -2290,7 +2249,7 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 /** queueAck() with an MQTT 5 reason code (bits 24-31 of the queue entry). */
 static void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t reason) {
   if (self->ackCount >= CONFIG_MGOS_MQTT_MAX_PENDING_ACKS) {
-    Session_close(self, session_txt(session__s58));
+    Session_close(self, session_txt(session__s57));
     return;
   }
   uint32_t slot = rt_mod_u32(self->ackHead + self->ackCount, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -2306,17 +2265,17 @@ static bool Session_aliasIn(Session *self, Packet *p) {
   if (bad == 0) {
     return true;
   }
-#line 1919 "ts-src/mqtt/session.ts"
-  const char *why = session_txt(session__s59);
+#line 1920 "ts-src/mqtt/session.ts"
+  const char *why = session_txt(session__s58);
   if (bad == Reason_TOPIC_ALIAS_INVALID) {
-    why = session_txt(session__s60);
+    why = session_txt(session__s59);
   }
   // The table holds TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes of topics in all.
-#line 1922 "ts-src/mqtt/session.ts"
-  if (bad == Reason_IMPLEMENTATION_SPECIFIC_ERROR) {
-    why = session_txt(session__s61);
-  }
 #line 1923 "ts-src/mqtt/session.ts"
+  if (bad == Reason_IMPLEMENTATION_SPECIFIC_ERROR) {
+    why = session_txt(session__s60);
+  }
+#line 1924 "ts-src/mqtt/session.ts"
   Session_protocolError(self, bad, why);
   return false;
 }
@@ -2328,10 +2287,10 @@ static bool Session_rxQuotaTake(Session *self) {
   if (!Session_isV5(self)) {
     return true;
   }
-#line 1932 "ts-src/mqtt/session.ts"
+#line 1933 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->inUnacked >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-    Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s62));
+    Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s61));
     return false;
   }
   v->inUnacked++;
@@ -2344,13 +2303,13 @@ static uint32_t Session_wireLen(Session *self, OutMsg *r) {
   if ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || (r->v5 == Session_isV5(self))) || r->len == 0) {
     return r->len;
   }
-#line 1945 "ts-src/mqtt/session.ts"
+#line 1946 "ts-src/mqtt/session.ts"
   return session5_convertedSize(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5);
 }
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1951 "ts-src/mqtt/session.ts"
+#line 1952 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -2364,7 +2323,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1962 "ts-src/mqtt/session.ts"
+#line 1963 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2372,15 +2331,15 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1967 "ts-src/mqtt/session.ts"
+#line 1968 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
   const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : packet5_reasonName(PacketType_DISCONNECT, v->pkt.reasonCode);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, session__s63, V5State_reasonString(v), v->pkt.reasonCode);
+    Session_log(self, LogLevel_WARN, session__s62, V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 1972 "ts-src/mqtt/session.ts"
+#line 1973 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2391,19 +2350,19 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 1980 "ts-src/mqtt/session.ts"
+#line 1981 "ts-src/mqtt/session.ts"
 bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t data_len) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 1981 "ts-src/mqtt/session.ts"
+#line 1982 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     return false;
   }
-#line 1982 "ts-src/mqtt/session.ts"
+#line 1983 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 1984 "ts-src/mqtt/session.ts"
+#line 1985 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2416,7 +2375,7 @@ bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t
   if (n == 0) {
     return false;
   }
-#line 1994 "ts-src/mqtt/session.ts"
+#line 1995 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   return true;
 }
@@ -2426,7 +2385,7 @@ bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t
    *  protocol error. */
 static void Session_onAuth5(Session *self) {
   if (self->v5s[0].authMethodLen == 0) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s64));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s63));
     return;
   }
   V5State_takeReason(&self->v5s[0]);
@@ -2451,7 +2410,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 2026 "ts-src/mqtt/session.ts"
+#line 2027 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2461,7 +2420,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 2033 "ts-src/mqtt/session.ts"
+#line 2034 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2469,7 +2428,7 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 /** A log line through onLog; left out of builds below its level. @log */
 static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len, int32_t num) {
   rt_bytes detail = RT_BYTES(detail_p, detail_len);
-#line 2039 "ts-src/mqtt/session.ts"
+#line 2040 "ts-src/mqtt/session.ts"
   SessionLogFn f = self->onLog;
   if (f != NULL) {
     f(self, level, msg, detail, num);
@@ -2477,7 +2436,7 @@ static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 2044 "ts-src/mqtt/session.ts"
+#line 2045 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2498,23 +2457,20 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 2062 "ts-src/mqtt/session.ts"
-  self->wasConnected = self->state == SessionState_CONNECTED || self->state == SessionState_DISCONNECTING;
+#line 2063 "ts-src/mqtt/session.ts"
+  self->wasConnected = self->state >= SessionState_CONNECTED; // or DISCONNECTING
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
   Session_dropLink(self);
   self->pingOutstanding = false;
   self->streaming = false;
   bool clean = self->cfg.cleanSession;
-  // Subscriptions are all sent again after the next CONNACK.
+  // Subscriptions are all sent again after the next CONNACK: SUB_SENT and
+  // ACTIVE (packetId 0: a new one then) become SUB_PENDING, UNSUB_SENT
+  // UNSUB_PENDING. (No slot below subCount is FREE.)
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
-    if (s->state == SubState_ACTIVE) {
-      s->state = SubState_SUB_PENDING;
-      s->packetId = 0;
-    } else if (s->state == SubState_SUB_SENT || s->state == SubState_UNSUB_SENT) {
-      s->state = (uint8_t)(s->state - 1); // SUB_PENDING or UNSUB_PENDING
-    }
+    s->state = (SubState)((s->state <= SubState_ACTIVE) ? SubState_SUB_PENDING : SubState_UNSUB_PENDING);
   }
   // In-flight messages: kept for a resend with their ids when the session
   // persists (MQTT-4.4.0-1). With a clean session the broker forgets them,
@@ -2529,26 +2485,24 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
     if (r->state >= RecState_WAIT_PUBACK) {
       if (clean && r->state == RecState_WAIT_PUBCOMP) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-          Session_log(self, LogLevel_WARN, session__s65, Session_recTopic(self, r), r->packetId);
+          Session_log(self, LogLevel_WARN, session__s64, Session_recTopic(self, r), r->packetId);
         }
-#line 2092 "ts-src/mqtt/session.ts"
+#line 2090 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
+      r->unsent = true;
       if (clean) {
         r->state = RecState_QUEUED;
-#line 2096 "ts-src/mqtt/session.ts"
-      } else {
-        r->unsent = true;
+        r->sent = false;
       }
     }
-#line 2098 "ts-src/mqtt/session.ts"
     i++;
   }
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 2101 "ts-src/mqtt/session.ts"
+#line 2102 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2570,13 +2524,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 2118 "ts-src/mqtt/session.ts"
+#line 2119 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 2119 "ts-src/mqtt/session.ts"
+#line 2120 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2586,7 +2540,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2126 "ts-src/mqtt/session.ts"
+#line 2127 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2596,7 +2550,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 2133 "ts-src/mqtt/session.ts"
+#line 2134 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2605,7 +2559,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 2139 "ts-src/mqtt/session.ts"
+#line 2140 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2634,16 +2588,13 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 2165 "ts-src/mqtt/session.ts"
+#line 2166 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
 /** Gives a record's PUBLISH bytes back to the store (compacting it). */
 static void Session_releaseBytes(Session *self, OutMsg *r) {
-  if (r->len == 0) {
-    return;
-  }
-#line 2171 "ts-src/mqtt/session.ts"
+  // (len 0: moves nothing; the off of such a record is never read.)
   uint32_t off = r->off;
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
@@ -2653,14 +2604,14 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   r->len = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *o = &self->recs[i];
-    if (o->len > 0 && o->off > off) {
+    if (o->off > off) {
       o->off = o->off - len;
     }
   }
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 2185 "ts-src/mqtt/session.ts"
+#line 2186 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
@@ -2668,12 +2619,10 @@ static void Session_freeRec(Session *self, uint32_t i) {
   for (uint32_t j = i; j < self->recCount; j++) {
     self->recs[j] = self->recs[j + 1];
   }
-  // (Slots from recCount on are not read: publish() and restore() set every field.)
-#line 2191 "ts-src/mqtt/session.ts"
-  self->recs[self->recCount].state = RecState_FREE;
 }
 
 /** Removes subscription i, keeping the others in the order they were added. */
+#line 2195 "ts-src/mqtt/session.ts"
 static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
@@ -2713,7 +2662,7 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
 #line 2224 "ts-src/mqtt/session.ts"
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s66, self->rxQos2[0]);
+      Session_logNum(self, LogLevel_WARN, session__s65, self->rxQos2[0]);
     }
 #line 2226 "ts-src/mqtt/session.ts"
     Session_rxQos2Forget(self, self->rxQos2[0]);
@@ -2753,23 +2702,23 @@ static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t cl
 #line 2249 "ts-src/mqtt/session.ts"
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
-    return session_txt(session__s67);
+    return session_txt(session__s66);
   }
 #line 2251 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
-    return session_txt(session__s68);
+    return session_txt(session__s67);
   }
   if (willTopic.len > 0 && !topic_sendableTopic(willTopic, false)) {
-    return session_txt(session__s69);
+    return session_txt(session__s68);
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
 #line 2256 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
-    return session_txt(session__s8);
+    return session_txt(session__s7);
   }
 #line 2257 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
-    return session_txt(session__s70);
+    return session_txt(session__s69);
   }
 #line 2258 "ts-src/mqtt/session.ts"
   return NULL;

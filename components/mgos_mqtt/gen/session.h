@@ -195,7 +195,7 @@ struct OutMsg {
   uint32_t len;
   /** The packet for the current state went into tx at least once (a resend sets DUP). */
   bool sent;
-  /** The packet for the current state must be (re)sent. */
+  /** The packet for the current state must be (re)sent (always while QUEUED). */
   bool unsent;
   /** Its PUBLISH is encoded for MQTT 5 (else 3.1.1); sent under the other
      *  version it is re-encoded on the way out (session5.ts convertedPart).
