@@ -471,9 +471,11 @@ export class Session {
   evDropTopic: Bytes = noBytes();
   evDropPayload: Bytes = noBytes();
 
-  cfg: SessionConfig = new SessionConfig();
   /** The packet being handled (views into rx). */
   pkt: Packet = new Packet();
+  rxQos2: Uint16Array = new Uint16Array(MAX_RX_QOS2);
+  /** Ring of acks (type << 16 | id) waiting for tx space. */
+  acks: Uint32Array = new Uint32Array(MAX_PENDING_ACKS);
   /** The outbox's records, in publish order (see the top of the file). */
   recs: OutMsg[] = structs(STORE_SLOTS, OutMsg);
   subs: Sub[] = structs(MAX_SUBSCRIPTIONS, Sub);
@@ -483,9 +485,9 @@ export class Session {
    *  is compiled out. */
   subOpts5: Uint8Array = new Uint8Array(SUB5_SLOTS);
   subIds: Uint32Array = new Uint32Array(SUB5_SLOTS);
-  rxQos2: Uint16Array = new Uint16Array(MAX_RX_QOS2);
-  /** Ring of acks (type << 16 | id) waiting for tx space. */
-  acks: Uint32Array = new Uint32Array(MAX_PENDING_ACKS);
+  /** After the tables: its CONNECT strings (MGOS_MQTT_CONFIG_STR_SIZE) would
+   *  put them out of reach of short loads and stores. */
+  cfg: SessionConfig = new SessionConfig();
   /** MQTT 5: what this connection negotiated, topic aliases (session5.ts). */
   v5s: V5State[] = structs(V5_ONE, V5State);
   /** MQTT 5: the config's CONNECT options (SessionConfig.options), built by

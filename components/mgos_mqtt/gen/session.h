@@ -314,9 +314,11 @@ struct Session {
   uint32_t nextSubId;
   rt_bytes evDropTopic;
   rt_bytes evDropPayload;
-  SessionConfig cfg;
   /** The packet being handled (views into rx). */
   Packet pkt;
+  uint16_t rxQos2[CONFIG_MGOS_MQTT_MAX_RX_QOS2];
+  /** Ring of acks (type << 16 | id) waiting for tx space. */
+  uint32_t acks[CONFIG_MGOS_MQTT_MAX_PENDING_ACKS];
   /** The outbox's records, in publish order (see the top of the file). */
   OutMsg recs[session_STORE_SLOTS];
   Sub subs[CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS];
@@ -326,9 +328,9 @@ struct Session {
      *  is compiled out. */
   uint8_t subOpts5[session_SUB5_SLOTS];
   uint32_t subIds[session_SUB5_SLOTS];
-  uint16_t rxQos2[CONFIG_MGOS_MQTT_MAX_RX_QOS2];
-  /** Ring of acks (type << 16 | id) waiting for tx space. */
-  uint32_t acks[CONFIG_MGOS_MQTT_MAX_PENDING_ACKS];
+  /** After the tables: its CONNECT strings (MGOS_MQTT_CONFIG_STR_SIZE) would
+     *  put them out of reach of short loads and stores. */
+  SessionConfig cfg;
   /** MQTT 5: what this connection negotiated, topic aliases (session5.ts). */
   V5State v5s[session5_V5_ONE];
   /** MQTT 5: the config's CONNECT options (SessionConfig.options), built by
