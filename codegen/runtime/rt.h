@@ -184,6 +184,7 @@ void rt_print_str(const char *s);
 void rt_print_int(int64_t v);
 void rt_print_hex(rt_bytes b);
 void rt_print_ln(void);
+const char *rt_name_at(const char *list, uint32_t i);
 
 #ifdef __cplusplus
 }

@@ -290,6 +290,9 @@ export abstract class Expressions extends Ranges {
       case "table":
         if (name === "length") return { ...this.mkVal(String(o.t.n), intT("u32")), lo: o.t.n, hi: o.t.n, lit: o.t.n };
         break;
+      case "names":
+        if (name === "length") return { ...this.mkVal(String(o.t.n), intT("u32")), lo: o.t.n, hi: o.t.n, lit: o.t.n };
+        break;
       case "string":
         this.err(e, "strings are opaque in the subset; use strBytes(s) for its bytes (strBytes(s).length for the length)");
         return this.bad();
@@ -340,6 +343,9 @@ export abstract class Expressions extends Ranges {
         const ct = o.t.elem.ct;
         return this.mkVal(`(${this.index(i, e.argumentExpression)} < ${o.t.n}u ? ${o.c}[${this.index(i, e)}] : (${ct})0)`, o.t.elem, { pure, atom: false });
       }
+      case "names":
+        this.err(e, `a name list is one C text, not an array of pointers; write nameAt(${e.expression.getText()}, ${e.argumentExpression.getText()}, "unknown ...") (the default for codes past its end and "" entries)`);
+        return this.bad();
       case "sarr": {
         const lv = `${o.place ?? o.c}[${this.index(i, e.argumentExpression)}]`;
         return this.mkVal(`&${lv}`, { k: "class", cls: o.t.cls, nullable: false }, { place: lv, atom: false, pure });
@@ -879,7 +885,7 @@ export abstract class Expressions extends Ranges {
         this.err(e, `\`${e.text}\` is not an assignable variable; assign to a local, a field or a module \`let\``);
         return null;
       }
-      if (ent.kind === "local" || (ent.kind === "global" && ent.t.k !== "arr" && ent.t.k !== "sarr" && ent.t.k !== "table" && !(ent.t.k === "class" && !ent.t.nullable))) {
+      if (ent.kind === "local" || (ent.kind === "global" && ent.t.k !== "arr" && ent.t.k !== "sarr" && ent.t.k !== "table" && ent.t.k !== "names" && !(ent.t.k === "class" && !ent.t.nullable))) {
         if (ent.kind === "global") ent.used = true;
         if (this.fs && ent.kind === "local") this.fs.refs.set(d, (this.fs.refs.get(d) ?? 0) + 1);
         return { t: ent.t, plain: ent.cname, read: () => this.mkVal(ent.cname, ent.t), decl: d };
@@ -1291,6 +1297,39 @@ export abstract class Expressions extends Ranges {
       case "noBytes":
         if (!want(0)) return this.bad();
         return this.mkVal(this.staticInit ? "RT_NOBYTES_INIT" : "RT_NOBYTES", BYTES);
+      case "nameAt": {
+        if (!want(3)) return this.bad();
+        const l = this.expr(args[0]);
+        if (l.bad) return this.bad();
+        if (l.t.k !== "names") {
+          this.err(args[0], `nameAt() reads a module name list (\`const T: readonly string[] = ["a", "b"]\`), got ${typeName(l.t)}; declare the names that way`);
+          return this.bad();
+        }
+        const i = this.expr(args[1]);
+        if (i.bad) return this.bad();
+        if (i.t.k !== "int") {
+          this.err(args[1], `nameAt() takes an integer index (the code), got ${typeName(i.t)}`);
+          return this.bad();
+        }
+        // The default is stored with the list (its first text): one literal, the same in every nameAt() of it.
+        const d = args[2];
+        if (!ts.isStringLiteral(d) && !ts.isNoSubstitutionTemplateLiteral(d)) {
+          this.err(d, `the default of nameAt() is stored with the list, so it is a string literal; write the text here ("unknown ...")`);
+          return this.bad();
+        }
+        if (d.text.includes("\0")) {
+          this.err(d, "the default of nameAt() cannot contain a NUL character (it ends the text in C); write the text without it");
+          return this.bad();
+        }
+        const had = this.namesDefault.get(l.c);
+        if (had && had.text !== d.text && had.at !== d) {
+          const sf = had.at.getSourceFile(), pos = sf.getLineAndCharacterOfPosition(had.at.getStart(sf));
+          this.err(d, `every nameAt() of ${args[0].getText()} gives the same default (it is stored with the list), and ${this.rel(sf.fileName)}:${pos.line + 1} gives ${JSON.stringify(had.text)}; write that, or call nameAt() once in a function that returns the name`);
+          return this.bad();
+        }
+        if (!had) this.namesDefault.set(l.c, { text: d.text, at: d });
+        return this.mkVal(`rt_name_at(${l.c}, ${this.index(i, args[1])})`, { k: "string", nullable: false }, { pure: i.pure });
+      }
       case "strBytes": case "cstr": case "printStr": case "printHex": case "printInt": case "printLn": case "copyBytes": case "bytesEqual": {
         const sig: Record<string, [T[], T, string]> = {
           strBytes: [[{ k: "string", nullable: true }], BYTES, "rt_str_bytes"],
@@ -1372,7 +1411,7 @@ export abstract class Expressions extends Ranges {
       if (!d) return false;
       const ent = this.fs?.locals.get(d) ?? this.ents.get(d);
       return !!ent && (ent.kind === "local" || ent.kind === "const" || ent.kind === "func" ||
-        (ent.kind === "global" && (ent.t.k === "arr" || ent.t.k === "sarr" || ent.t.k === "table" || (ent.t.k === "class" && !ent.t.nullable))));
+        (ent.kind === "global" && (ent.t.k === "arr" || ent.t.k === "sarr" || ent.t.k === "table" || ent.t.k === "names" || (ent.t.k === "class" && !ent.t.nullable))));
     }
     if (ts.isPropertyAccessExpression(e)) {
       // `NS.name` through a namespace import is the imported name itself (`Json.NUMBER`).
@@ -1474,7 +1513,7 @@ export abstract class Expressions extends Ranges {
     let at0 = -1, added = 0;
     return vals.map((v, i) => {
       if (i > last || !unstable[i] || v.bad || (i === last && !laterReads)) return v;
-      if (v.t.k === "arr" || v.t.k === "sarr" || v.t.k === "table" || v.t.k === "fnref" || v.t.k === "null" || v.t.k === "void") return v;
+      if (v.t.k === "arr" || v.t.k === "sarr" || v.t.k === "table" || v.t.k === "names" || v.t.k === "fnref" || v.t.k === "null" || v.t.k === "void") return v;
       const name = this.localName("tmp");
       const pos = Math.max(at0 + 1, Math.min((v.preEnd ?? this.pre.length) + added, this.pre.length));
       this.pre.splice(pos, 0, `${cDecl(v.t, name)} = ${v.c};`);

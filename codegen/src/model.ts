@@ -70,7 +70,7 @@ export type Entity =
 export const INTRINSICS = new Set([
   "u8", "u16", "u32", "i8", "i16", "i32", "int", "usize", "idiv", "mul32", "f64ToU32", "f64ToI32", "f64Hi", "f64Lo",
   "structs", "copy", "lit", "strBytes", "toBytes", "copyBytes", "bytesEqual", "noBytes", "cstr",
-  "printStr", "printInt", "printHex", "printLn",
+  "printStr", "printInt", "printHex", "printLn", "nameAt",
 ]);
 
 export const RT_TYPES = new Set(["u8", "u16", "u32", "i8", "i16", "i32", "int", "usize", "f64", "bool", "Ptr", "Bytes"]);
@@ -192,6 +192,8 @@ export abstract class Declarations {
   argRanges = new Map<ts.Node, ([number, number] | null)[]>();
   /** String literals of the function bodies of the module being emitted: C text -> array name. */
   strPool = new Map<string, string>();
+  /** The default text of each name list (its C name -> the literal every nameAt() of it passes). */
+  namesDefault = new Map<string, { text: string; at: ts.Node }>();
   /** Which exports stay external in C (visibility.ts); null: every export does. */
   visibility: Visibility | null = null;
   /** Functions used as values (callbacks): their callers are not all known. */
@@ -749,6 +751,10 @@ export abstract class Declarations {
       }
       // Const tables: `const T: readonly u8[] = [...]`.
       if (d.type && ts.isTypeOperatorNode(d.type) && d.type.operator === ts.SyntaxKind.ReadonlyKeyword && ts.isArrayTypeNode(d.type.type)) {
+        if (d.type.type.elementType.kind === ts.SyntaxKind.StringKeyword) {
+          this.declareNames(d, isConst, hasMod(st, ts.SyntaxKind.ExportKeyword), cname);
+          continue;
+        }
         const et = this.typeOf(d.type.type.elementType, d, "the table element");
         if (!et) continue;
         if (et.k !== "int" || !isConst || !ts.isArrayLiteralExpression(d.initializer)) {
@@ -792,6 +798,35 @@ export abstract class Declarations {
     }
   }
 
+  /** `const T: readonly string[] = ["a", "", "b"]`: names indexed by a code,
+   *  one NUL-separated C text read through nameAt() (SUBSET.md, "Name lists"). */
+  protected declareNames(d: ts.VariableDeclaration, isConst: boolean, exported: boolean, cname: string): void {
+    const init = d.initializer!;
+    if (!isConst || !ts.isArrayLiteralExpression(init)) {
+      this.err(d, "a name list is `const T: readonly string[] = [\"a\", \"b\"]` (string literals); write it that way");
+      return;
+    }
+    if (exported) {
+      this.err(d, "a name list is private to its module; export a function that returns nameAt(T, code, \"unknown ...\")");
+      return;
+    }
+    if (init.elements.length === 0 || init.elements.length > 255) {
+      this.err(init, `a name list has 1 to 255 entries (its C text starts with the count), this one ${init.elements.length}; ${init.elements.length ? "split it by code range" : "list at least one text"}`);
+      return;
+    }
+    let ok = true;
+    for (const x of init.elements) {
+      if (!ts.isStringLiteral(x) && !ts.isNoSubstitutionTemplateLiteral(x)) {
+        this.err(x, "a name list holds string literals only (it is one C text); write the text here, or \"\" for a code without a name");
+        ok = false;
+      } else if (x.text.includes("\0")) {
+        this.err(x, "a name list entry cannot contain a NUL character (it separates the entries in C); write the text without it");
+        ok = false;
+      }
+    }
+    if (ok) this.ents.set(d, { kind: "global", cname, t: { k: "names", n: init.elements.length }, used: false });
+  }
+
   // Implemented by the later passes.
   abstract expr(e: ts.Expression): Val;
   abstract conv(v: Val, to: T, at: ts.Node, what: string, hint?: (wrap: string) => string): string;
@@ -805,7 +840,7 @@ function arrayHint(tn: ts.TypeNode): string {
   const name = ts.isArrayTypeNode(el) ? el.elementType.getText() : "";
   const typed = "`const a = new Uint8Array(N)` at module level or a field `a = new Uint8Array(N)` (Uint16Array, Uint32Array, Int32Array too)";
   if (name === "bool" || name === "boolean") return `for N flags write ${typed}, 0 or 1 per element`;
-  if (name === "string") return "for a list of strings write a function that returns one per index (a switch), or a class with a Text field kept in `const a = structs(N, C)`";
+  if (name === "string") return "for names of codes write a module name list `const T: readonly string[] = [\"a\", \"b\"]` read with nameAt(T, i, \"unknown\"), for texts that change a class with a Text field kept in `const a = structs(N, C)`";
   if (["u8", "u16", "u32", "i32", "number", "int"].includes(name)) return `for N numbers write ${typed}`;
   return `for N values write ${typed}, or \`const a = structs(N, C)\` for objects`;
 }

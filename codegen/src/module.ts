@@ -215,7 +215,7 @@ export class Compiler extends Statements {
       for (const d of st.declarationList.declarations) {
         const ent = this.ents.get(d);
         if (ent?.kind !== "global") continue;
-        const isConstQ = ent.t.k === "table";
+        const isConstQ = ent.t.k === "table" || ent.t.k === "names";
         let decl: string, init: string;
         if (ent.t.k === "arr") {
           decl = `${ent.t.elem.ct} ${ent.cname}[${ent.t.nC}]`;
@@ -229,6 +229,18 @@ export class Compiler extends Statements {
           decl = `const ${et.ct} ${ent.cname}[${ent.t.n}]`;
           const els = (d.initializer as ts.ArrayLiteralExpression).elements.map((x) => this.initOf(x, et, x, "a table element"));
           init = `{${els.join(", ")}}`;
+        } else if (ent.t.k === "names") {
+          // One text, the entries separated by NULs (nameAt() scans for the i-th):
+          // no pointer per entry, no section per entry.
+          const els = (d.initializer as ts.ArrayLiteralExpression).elements as ts.NodeArray<ts.StringLiteral>;
+          globals.push("");
+          this.comments(st, globals);
+          const dflt = this.namesDefault.get(ent.cname)?.text ?? "";
+          const z = (t: string): string => cString(t).slice(0, -1) + '\\0"';
+          globals.push(`/* nameAt() reads: the count of names, the default, the names. */`);
+          globals.push(`static ${ent.used ? "" : "RT_UNUSED "}const char ${ent.cname}[] = "\\${els.length.toString(8).padStart(3, "0")}" ${z(dflt)}`, this.lineOf(d));
+          els.forEach((x, k) => globals.push(`  ${k < els.length - 1 ? z(x.text) : cString(x.text) + ";"}`, this.lineOf(x)));
+          continue;
         } else if (ent.t.k === "class" && !ent.t.nullable) {
           decl = `${ent.t.cls.cname} ${ent.cname}`;
           init = "";

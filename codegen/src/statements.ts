@@ -462,7 +462,7 @@ export abstract class Statements extends Lowering {
         this.badDecls.add(d);
         continue;
       }
-      if (t.k === "void" || t.k === "fnref" || t.k === "null" || t.k === "arr" || t.k === "sarr" || t.k === "table") {
+      if (t.k === "void" || t.k === "fnref" || t.k === "null" || t.k === "arr" || t.k === "sarr" || t.k === "table" || t.k === "names") {
         this.err(d, `a local cannot hold ${typeName(t)}; ${t.k === "fnref" ? "declare a function type alias and give the variable that type" : "use a byte view (Bytes) or a reference"}`);
         this.badDecls.add(d);
         continue;

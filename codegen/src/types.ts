@@ -35,6 +35,9 @@ export type T =
   | { k: "sarr"; cls: ClassInfo; n: number; nC: string }
   /** A module-level const table (readonly u8[]). */
   | { k: "table"; elem: IntT; n: number }
+  /** A module-level name list (`const T: readonly string[] = ["a", "b"]`): one
+   *  NUL-separated C text, read only through nameAt(T, i, dflt). */
+  | { k: "names"; n: number }
   /** A top-level function used as a value. */
   | { k: "fnref"; fn: FuncInfo };
 
@@ -158,6 +161,7 @@ export function typeName(t: T): string {
     case "arr": return `fixed ${t.elem.name} array`;
     case "sarr": return `${t.cls.name}[]`;
     case "table": return `readonly ${t.elem.name}[]`;
+    case "names": return "a name list (readonly string[])";
     case "fnref": return `function ${t.fn.name}`;
     case "ptr": return "Ptr";
     case "bytes": return "Bytes";

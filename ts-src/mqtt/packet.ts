@@ -3,7 +3,7 @@
 // Shared by the codec (codec.ts), the client session (session.ts) and the
 // tests. Section numbers refer to the OASIS MQTT 3.1.1 standard.
 
-import { u8, u16, u32, bool, Bytes, noBytes } from "../rt/rt";
+import { u8, u16, u32, bool, Bytes, noBytes, nameAt } from "../rt/rt";
 
 /** Control packet types (2.2.1): the high nibble of the first byte. */
 export enum PacketType {
@@ -72,30 +72,37 @@ export enum DecodeErr {
   BAD_SUBSCRIBE_OPTIONS = 21,
 }
 
-/** A short reason for logs and close messages, for the errors a client's
- *  decoder returns (decodeForClient); the server side's (CONNECT, SUBSCRIBE,
- *  UNSUBSCRIBE) are named by decodeErrNameAll, so a client link carries only
- *  the names a client can print. */
+/** A short reason for logs and close messages, for each DecodeErr a
+ *  client's decoder returns (decodeForClient), indexed by the code; "" for the
+ *  server side's (CONNECT, SUBSCRIBE, UNSUBSCRIBE), named by decodeErrNameAll,
+ *  so a client link carries only the names a client can print. */
+const CLIENT_ERR_NAMES: readonly string[] = [
+  "", // OK
+  "reserved packet type",
+  "bad header flags",
+  "QoS 3",
+  "packet id 0",
+  "length over 4 bytes",
+  "packet too large",
+  "field past packet end",
+  "bad UTF-8",
+  "wildcard in topic",
+  "empty topic",
+  "type not for a client",
+  "bad remaining length",
+  "", // BAD_PROTOCOL
+  "bad CONNACK flags",
+  "bad CONNACK code",
+  "bad SUBACK code",
+  "", // BAD_CONNECT_FLAGS
+  "", // BAD_FILTER
+  "", // NO_FILTERS
+  "DUP on QoS 0",
+];
+
+/** The name of a DecodeErr the client's decoder returns (CLIENT_ERR_NAMES). */
 export function decodeErrName(e: DecodeErr): string {
-  switch (e) {
-    case DecodeErr.BAD_TYPE: return "reserved packet type";
-    case DecodeErr.RESERVED_FLAGS: return "bad header flags";
-    case DecodeErr.BAD_QOS: return "QoS 3";
-    case DecodeErr.ZERO_PACKET_ID: return "packet id 0";
-    case DecodeErr.LENGTH_TOO_LONG: return "length over 4 bytes";
-    case DecodeErr.TOO_LARGE: return "packet too large";
-    case DecodeErr.STRING_OVERRUN: return "field past packet end";
-    case DecodeErr.BAD_UTF8: return "bad UTF-8";
-    case DecodeErr.TOPIC_WILDCARD: return "wildcard in topic";
-    case DecodeErr.EMPTY_TOPIC: return "empty topic";
-    case DecodeErr.NOT_FOR_CLIENT: return "type not for a client";
-    case DecodeErr.BAD_LENGTH: return "bad remaining length";
-    case DecodeErr.BAD_CONNACK_FLAGS: return "bad CONNACK flags";
-    case DecodeErr.BAD_RETURN_CODE: return "bad CONNACK code";
-    case DecodeErr.BAD_SUBACK_CODE: return "bad SUBACK code";
-    case DecodeErr.BAD_DUP: return "DUP on QoS 0";
-    default: return "unknown decode error";
-  }
+  return nameAt(CLIENT_ERR_NAMES, e, "unknown decode error");
 }
 
 /** decodeErrName for every DecodeErr, the server side's too (the broker-side

@@ -36,7 +36,7 @@
 // is produced by pump(), which fills the tx buffer in order and stops at the
 // first packet that does not fit; it runs again when the port frees tx space.
 
-import { u8, u16, u32, i32, bool, Ptr, Bytes, copy, copyBytes, bytesEqual, noBytes, structs, strBytes } from "../rt/rt";
+import { u8, u16, u32, i32, bool, Ptr, Bytes, copy, copyBytes, bytesEqual, noBytes, structs, strBytes, nameAt } from "../rt/rt";
 import {
   Packet, PacketType, DecodeErr, decodeErrName, CONNECT_WILL, CONNECT_USER_NAME, CONNECT_PASSWORD,
   CONNECT_CLEAN_SESSION, CONNECT_WILL_RETAIN,
@@ -357,22 +357,21 @@ function txt(s: string): string {
   return LOG_LEVEL > 0 ? s : "";
 }
 
-/** A CONNACK refusal's return code (1..5: the decoder rejects codes above 5)
- *  -> the reason for closeReason and the log ("server refused the
- *  connection: <reason>", mgos/conn.ts). */
+/** The reasons of CONNACK refusals (return codes 1..4; 5 and, as the decoder
+ *  rejects codes above 5, anything else is "not authorized"), for
+ *  closeReason and the log ("server refused the connection: <reason>",
+ *  mgos/conn.ts). */
+const CONNACK_REASONS: readonly string[] = [
+  "", // 0: accepted
+  "unacceptable protocol version",
+  "identifier rejected",
+  "server unavailable",
+  "bad user name or password",
+];
+
+/** A CONNACK refusal's return code -> its reason (CONNACK_REASONS). */
 export function connackReason(code: u8): string {
-  switch (code) {
-    case 1:
-      return "unacceptable protocol version";
-    case 2:
-      return "identifier rejected";
-    case 3:
-      return "server unavailable";
-    case 4:
-      return "bad user name or password";
-    default:
-      return "not authorized";
-  }
+  return nameAt(CONNACK_REASONS, code, "not authorized");
 }
 
 export class Session {

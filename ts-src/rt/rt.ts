@@ -106,6 +106,16 @@ function ownedOf(o: object): Set<string> {
   return set;
 }
 
+// ---- name lists ----
+/** Entry `i` of a name list (a module `const T: readonly string[]` of string
+ *  literals), or `dflt` when `i` is past its end or the entry is "". In C the
+ *  list is one text, its entries separated by NULs, and this scans to the i-th
+ *  (codegen/SUBSET.md, "Name lists"). */
+export function nameAt(list: readonly string[], i: number, dflt: string): string {
+  const s = i >= 0 && i < list.length ? list[i] : "";
+  return s !== "" ? s : dflt;
+}
+
 // ---- byte views ----
 /** The bytes of a string literal (C: compile-time constant view). */
 export function lit(s: string): Bytes { return new TextEncoder().encode(s); }

@@ -40,3 +40,16 @@ void rt_print_hex(rt_bytes b) {
 }
 
 void rt_print_ln(void) { rt_putc('\n'); }
+
+/* nameAt(list, i, dflt): a name list is one text: its count of names (a
+ * byte), the default, then the names, each ended by a NUL. Gives name i, or
+ * the default when i is past the end or name i is empty. A scan: smaller
+ * than a table of offsets or pointers, and names are read only to be logged. */
+const char *rt_name_at(const char *list, uint32_t i) {
+  const char *dflt = list + 1, *p = dflt;
+  if (i >= (uint8_t)list[0]) return dflt;
+  for (i++; i != 0u; p++) {
+    if (*p == '\0') i--;
+  }
+  return *p != '\0' ? p : dflt;
+}
