@@ -16,7 +16,7 @@
 // encode*5() functions of codec5.ts with its transmit buffer. reasonName()
 // names codes in logs.
 
-import { u8, u16, u32, bool, Bytes, noBytes } from "../rt/rt";
+import { u8, u16, u32, bool, Bytes, noBytes, nameAt } from "../rt/rt";
 import { Packet, PacketType } from "./packet";
 
 /** The protocol level of MQTT 5.0 (3.1.2.2). */
@@ -444,78 +444,87 @@ export function reasonValid(type: u8, code: u8): bool {
   return false;
 }
 
+/** The spec's names of the reason codes (table 2-6), for logs: 0x00..0x19
+ *  at their own index, 0x80..0xa2 from index 0x1a on ("" where a code has
+ *  none). Code 0 is "Success" but in a SUBACK and a DISCONNECT (reasonName). */
+const REASON_NAMES: readonly string[] = [
+  "Success", // 0x00
+  "Granted QoS 1",
+  "Granted QoS 2",
+  "",
+  "Disconnect with Will Message", // 0x04
+  "", "", "", "", "", "", "", "", "", "", "",
+  "No matching subscribers", // 0x10
+  "No subscription existed",
+  "", "", "", "", "", "",
+  "Continue authentication", // 0x18
+  "Re-authenticate",
+  "Unspecified error", // 0x80
+  "Malformed Packet",
+  "Protocol Error",
+  "Implementation specific error",
+  "Unsupported Protocol Version",
+  "Client Identifier not valid",
+  "Bad User Name or Password",
+  "Not authorized",
+  "Server unavailable",
+  "Server busy",
+  "Banned",
+  "Server shutting down",
+  "Bad authentication method",
+  "Keep Alive timeout",
+  "Session taken over",
+  "Topic Filter invalid",
+  "Topic Name invalid", // 0x90
+  "Packet Identifier in use",
+  "Packet Identifier not found",
+  "Receive Maximum exceeded",
+  "Topic Alias invalid",
+  "Packet too large",
+  "Message rate too high",
+  "Quota exceeded",
+  "Administrative action",
+  "Payload format invalid",
+  "Retain not supported",
+  "QoS not supported",
+  "Use another server",
+  "Server moved",
+  "Shared Subscriptions not supported",
+  "Connection rate exceeded",
+  "Maximum connect time", // 0xa0
+  "Subscription Identifiers not supported",
+  "Wildcard Subscriptions not supported",
+];
+
 /** The spec's name of reason code `code` in packet type `type`, for logs. */
 export function reasonName(type: u8, code: u8): string {
-  switch (code) {
-    case 0x00:
-      if (type === PacketType.SUBACK) return "Granted QoS 0";
-      if (type === PacketType.DISCONNECT) return "Normal disconnection";
-      return "Success";
-    case 0x01: return "Granted QoS 1";
-    case 0x02: return "Granted QoS 2";
-    case 0x04: return "Disconnect with Will Message";
-    case 0x10: return "No matching subscribers";
-    case 0x11: return "No subscription existed";
-    case 0x18: return "Continue authentication";
-    case 0x19: return "Re-authenticate";
-    case 0x80: return "Unspecified error";
-    case 0x81: return "Malformed Packet";
-    case 0x82: return "Protocol Error";
-    case 0x83: return "Implementation specific error";
-    case 0x84: return "Unsupported Protocol Version";
-    case 0x85: return "Client Identifier not valid";
-    case 0x86: return "Bad User Name or Password";
-    case 0x87: return "Not authorized";
-    case 0x88: return "Server unavailable";
-    case 0x89: return "Server busy";
-    case 0x8a: return "Banned";
-    case 0x8b: return "Server shutting down";
-    case 0x8c: return "Bad authentication method";
-    case 0x8d: return "Keep Alive timeout";
-    case 0x8e: return "Session taken over";
-    case 0x8f: return "Topic Filter invalid";
-    case 0x90: return "Topic Name invalid";
-    case 0x91: return "Packet Identifier in use";
-    case 0x92: return "Packet Identifier not found";
-    case 0x93: return "Receive Maximum exceeded";
-    case 0x94: return "Topic Alias invalid";
-    case 0x95: return "Packet too large";
-    case 0x96: return "Message rate too high";
-    case 0x97: return "Quota exceeded";
-    case 0x98: return "Administrative action";
-    case 0x99: return "Payload format invalid";
-    case 0x9a: return "Retain not supported";
-    case 0x9b: return "QoS not supported";
-    case 0x9c: return "Use another server";
-    case 0x9d: return "Server moved";
-    case 0x9e: return "Shared Subscriptions not supported";
-    case 0x9f: return "Connection rate exceeded";
-    case 0xa0: return "Maximum connect time";
-    case 0xa1: return "Subscription Identifiers not supported";
-    case 0xa2: return "Wildcard Subscriptions not supported";
-    default: return "unknown reason code";
-  }
+  if (code === 0x00 && type === PacketType.SUBACK) return "Granted QoS 0";
+  if (code === 0x00 && type === PacketType.DISCONNECT) return "Normal disconnection";
+  // 0x1a..0x7f name nothing: index 0xff is past the list.
+  return nameAt(REASON_NAMES, code < 0x1a ? code : code >= 0x80 ? code - 0x80 + 0x1a : 0xff, "unknown reason code");
 }
+
+/** A short reason for each Decode5Err, for logs, from DECODE5_ERR_FIRST on. */
+const DECODE5_ERR_NAMES: readonly string[] = [
+  "unknown property id", // UNKNOWN_PROPERTY
+  "property not allowed in this packet",
+  "property given twice",
+  "property length runs past its end",
+  "variable byte integer over 4 bytes",
+  "variable byte integer not minimal",
+  "property value out of range",
+  "topic alias 0",
+  "reason code not valid for the packet",
+  "authentication data without method",
+  "wildcard in response topic",
+  "empty topic without topic alias",
+  "bad subscription options",
+  "protocol level is not 5", // BAD_PROTOCOL_LEVEL
+];
 
 /** A short reason for a Decode5Err, for logs. */
 export function decode5ErrName(e: u8): string {
-  switch (e) {
-    case Decode5Err.UNKNOWN_PROPERTY: return "unknown property id";
-    case Decode5Err.PROPERTY_NOT_ALLOWED: return "property not allowed in this packet";
-    case Decode5Err.DUPLICATE_PROPERTY: return "property given twice";
-    case Decode5Err.PROPERTY_LENGTH: return "property length runs past its end";
-    case Decode5Err.VARINT_TOO_LONG: return "variable byte integer over 4 bytes";
-    case Decode5Err.VARINT_NOT_MINIMAL: return "variable byte integer not minimal";
-    case Decode5Err.BAD_PROPERTY_VALUE: return "property value out of range";
-    case Decode5Err.TOPIC_ALIAS_ZERO: return "topic alias 0";
-    case Decode5Err.BAD_REASON_CODE: return "reason code not valid for the packet";
-    case Decode5Err.AUTH_DATA_WITHOUT_METHOD: return "authentication data without method";
-    case Decode5Err.BAD_RESPONSE_TOPIC: return "wildcard in response topic";
-    case Decode5Err.EMPTY_TOPIC_NO_ALIAS: return "empty topic without topic alias";
-    case Decode5Err.BAD_SUBSCRIPTION_OPTIONS: return "bad subscription options";
-    case Decode5Err.BAD_PROTOCOL_LEVEL: return "protocol level is not 5";
-    default: return "unknown decode error";
-  }
+  return nameAt(DECODE5_ERR_NAMES, e >= DECODE5_ERR_FIRST ? e - DECODE5_ERR_FIRST : 0xff, "unknown decode error");
 }
 
 /** The reason code a client's DISCONNECT gives for decode error `e`

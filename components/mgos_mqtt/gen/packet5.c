@@ -5,65 +5,6 @@ static uint32_t packet5_propInfo(uint8_t id);
 
 static const char packet5__s0[] = "Granted QoS 0";
 static const char packet5__s1[] = "Normal disconnection";
-static const char packet5__s2[] = "Success";
-static const char packet5__s3[] = "Granted QoS 1";
-static const char packet5__s4[] = "Granted QoS 2";
-static const char packet5__s5[] = "Disconnect with Will Message";
-static const char packet5__s6[] = "No matching subscribers";
-static const char packet5__s7[] = "No subscription existed";
-static const char packet5__s8[] = "Continue authentication";
-static const char packet5__s9[] = "Re-authenticate";
-static const char packet5__s10[] = "Unspecified error";
-static const char packet5__s11[] = "Malformed Packet";
-static const char packet5__s12[] = "Protocol Error";
-static const char packet5__s13[] = "Implementation specific error";
-static const char packet5__s14[] = "Unsupported Protocol Version";
-static const char packet5__s15[] = "Client Identifier not valid";
-static const char packet5__s16[] = "Bad User Name or Password";
-static const char packet5__s17[] = "Not authorized";
-static const char packet5__s18[] = "Server unavailable";
-static const char packet5__s19[] = "Server busy";
-static const char packet5__s20[] = "Banned";
-static const char packet5__s21[] = "Server shutting down";
-static const char packet5__s22[] = "Bad authentication method";
-static const char packet5__s23[] = "Keep Alive timeout";
-static const char packet5__s24[] = "Session taken over";
-static const char packet5__s25[] = "Topic Filter invalid";
-static const char packet5__s26[] = "Topic Name invalid";
-static const char packet5__s27[] = "Packet Identifier in use";
-static const char packet5__s28[] = "Packet Identifier not found";
-static const char packet5__s29[] = "Receive Maximum exceeded";
-static const char packet5__s30[] = "Topic Alias invalid";
-static const char packet5__s31[] = "Packet too large";
-static const char packet5__s32[] = "Message rate too high";
-static const char packet5__s33[] = "Quota exceeded";
-static const char packet5__s34[] = "Administrative action";
-static const char packet5__s35[] = "Payload format invalid";
-static const char packet5__s36[] = "Retain not supported";
-static const char packet5__s37[] = "QoS not supported";
-static const char packet5__s38[] = "Use another server";
-static const char packet5__s39[] = "Server moved";
-static const char packet5__s40[] = "Shared Subscriptions not supported";
-static const char packet5__s41[] = "Connection rate exceeded";
-static const char packet5__s42[] = "Maximum connect time";
-static const char packet5__s43[] = "Subscription Identifiers not supported";
-static const char packet5__s44[] = "Wildcard Subscriptions not supported";
-static const char packet5__s45[] = "unknown reason code";
-static const char packet5__s46[] = "unknown property id";
-static const char packet5__s47[] = "property not allowed in this packet";
-static const char packet5__s48[] = "property given twice";
-static const char packet5__s49[] = "property length runs past its end";
-static const char packet5__s50[] = "variable byte integer over 4 bytes";
-static const char packet5__s51[] = "variable byte integer not minimal";
-static const char packet5__s52[] = "property value out of range";
-static const char packet5__s53[] = "topic alias 0";
-static const char packet5__s54[] = "reason code not valid for the packet";
-static const char packet5__s55[] = "authentication data without method";
-static const char packet5__s56[] = "wildcard in response topic";
-static const char packet5__s57[] = "empty topic without topic alias";
-static const char packet5__s58[] = "bad subscription options";
-static const char packet5__s59[] = "protocol level is not 5";
-static const char packet5__s60[] = "unknown decode error";
 
 #line 242 "ts-src/mqtt/packet5.ts"
 static rt_bytes packet5_EMPTY;
@@ -81,6 +22,95 @@ static const uint8_t packet5_REASON_CODES[43] = {0x0, 0x1, 0x2, 0x4, 0x10, 0x11,
 
 #line 393 "ts-src/mqtt/packet5.ts"
 static const uint16_t packet5_REASON_PACKETS[43] = {(uint16_t)((((((((packet5_CONNACK | packet5_PUBACK) | packet5_PUBREC) | packet5_PUBREL) | packet5_PUBCOMP) | packet5_SUBACK) | packet5_UNSUBACK) | packet5_DISCONNECT) | packet5_AUTH), (uint16_t)packet5_SUBACK, (uint16_t)packet5_SUBACK, (uint16_t)packet5_DISCONNECT, (uint16_t)(packet5_PUBACK | packet5_PUBREC), (uint16_t)packet5_UNSUBACK, (uint16_t)packet5_AUTH, (uint16_t)packet5_AUTH, (uint16_t)(((((packet5_CONNACK | packet5_PUBACK) | packet5_PUBREC) | packet5_SUBACK) | packet5_UNSUBACK) | packet5_DISCONNECT), (uint16_t)(packet5_CONNACK | packet5_DISCONNECT), (uint16_t)(packet5_CONNACK | packet5_DISCONNECT), (uint16_t)(((((packet5_CONNACK | packet5_PUBACK) | packet5_PUBREC) | packet5_SUBACK) | packet5_UNSUBACK) | packet5_DISCONNECT), (uint16_t)packet5_CONNACK, (uint16_t)packet5_CONNACK, (uint16_t)packet5_CONNACK, (uint16_t)(((((packet5_CONNACK | packet5_PUBACK) | packet5_PUBREC) | packet5_SUBACK) | packet5_UNSUBACK) | packet5_DISCONNECT), (uint16_t)packet5_CONNACK, (uint16_t)(packet5_CONNACK | packet5_DISCONNECT), (uint16_t)packet5_CONNACK, (uint16_t)packet5_DISCONNECT, (uint16_t)packet5_CONNACK, (uint16_t)packet5_DISCONNECT, (uint16_t)packet5_DISCONNECT, (uint16_t)((packet5_SUBACK | packet5_UNSUBACK) | packet5_DISCONNECT), (uint16_t)(((packet5_CONNACK | packet5_PUBACK) | packet5_PUBREC) | packet5_DISCONNECT), (uint16_t)(((packet5_PUBACK | packet5_PUBREC) | packet5_SUBACK) | packet5_UNSUBACK), (uint16_t)(packet5_PUBREL | packet5_PUBCOMP), (uint16_t)packet5_DISCONNECT, (uint16_t)packet5_DISCONNECT, (uint16_t)(packet5_CONNACK | packet5_DISCONNECT), (uint16_t)packet5_DISCONNECT, (uint16_t)((((packet5_CONNACK | packet5_PUBACK) | packet5_PUBREC) | packet5_SUBACK) | packet5_DISCONNECT), (uint16_t)packet5_DISCONNECT, (uint16_t)(((packet5_CONNACK | packet5_PUBACK) | packet5_PUBREC) | packet5_DISCONNECT), (uint16_t)(packet5_CONNACK | packet5_DISCONNECT), (uint16_t)(packet5_CONNACK | packet5_DISCONNECT), (uint16_t)(packet5_CONNACK | packet5_DISCONNECT), (uint16_t)(packet5_CONNACK | packet5_DISCONNECT), (uint16_t)(packet5_SUBACK | packet5_DISCONNECT), (uint16_t)(packet5_CONNACK | packet5_DISCONNECT), (uint16_t)packet5_DISCONNECT, (uint16_t)(packet5_SUBACK | packet5_DISCONNECT), (uint16_t)(packet5_SUBACK | packet5_DISCONNECT)};
+
+/** The spec's names of the reason codes (table 2-6), for logs: 0x00..0x19
+ *  at their own index, 0x80..0xa2 from index 0x1a on ("" where a code has
+ *  none). Code 0 is "Success" but in a SUBACK and a DISCONNECT (reasonName). */
+/* nameAt() reads: the count of names, the default, the names. */
+#line 450 "ts-src/mqtt/packet5.ts"
+static const char packet5_REASON_NAMES[] = "\075" "unknown reason code\0"
+  "Success\0"
+  "Granted QoS 1\0"
+  "Granted QoS 2\0"
+  "\0"
+  "Disconnect with Will Message\0"
+  "\0"
+  "\0"
+  "\0"
+  "\0"
+  "\0"
+  "\0"
+  "\0"
+  "\0"
+  "\0"
+  "\0"
+  "\0"
+#line 457 "ts-src/mqtt/packet5.ts"
+  "No matching subscribers\0"
+  "No subscription existed\0"
+  "\0"
+  "\0"
+  "\0"
+  "\0"
+  "\0"
+  "\0"
+#line 460 "ts-src/mqtt/packet5.ts"
+  "Continue authentication\0"
+  "Re-authenticate\0"
+  "Unspecified error\0"
+  "Malformed Packet\0"
+  "Protocol Error\0"
+  "Implementation specific error\0"
+  "Unsupported Protocol Version\0"
+  "Client Identifier not valid\0"
+  "Bad User Name or Password\0"
+  "Not authorized\0"
+  "Server unavailable\0"
+  "Server busy\0"
+  "Banned\0"
+  "Server shutting down\0"
+  "Bad authentication method\0"
+  "Keep Alive timeout\0"
+  "Session taken over\0"
+  "Topic Filter invalid\0"
+  "Topic Name invalid\0"
+  "Packet Identifier in use\0"
+  "Packet Identifier not found\0"
+  "Receive Maximum exceeded\0"
+  "Topic Alias invalid\0"
+  "Packet too large\0"
+  "Message rate too high\0"
+  "Quota exceeded\0"
+  "Administrative action\0"
+  "Payload format invalid\0"
+  "Retain not supported\0"
+  "QoS not supported\0"
+  "Use another server\0"
+  "Server moved\0"
+  "Shared Subscriptions not supported\0"
+  "Connection rate exceeded\0"
+  "Maximum connect time\0"
+  "Subscription Identifiers not supported\0"
+  "Wildcard Subscriptions not supported";
+
+/** A short reason for each Decode5Err, for logs, from DECODE5_ERR_FIRST on. */
+/* nameAt() reads: the count of names, the default, the names. */
+#line 508 "ts-src/mqtt/packet5.ts"
+static const char packet5_DECODE5_ERR_NAMES[] = "\016" "unknown decode error\0"
+  "unknown property id\0"
+  "property not allowed in this packet\0"
+  "property given twice\0"
+  "property length runs past its end\0"
+  "variable byte integer over 4 bytes\0"
+  "variable byte integer not minimal\0"
+  "property value out of range\0"
+  "topic alias 0\0"
+  "reason code not valid for the packet\0"
+  "authentication data without method\0"
+  "wildcard in response topic\0"
+  "empty topic without topic alias\0"
+  "bad subscription options\0"
+  "protocol level is not 5";
 
 /** Whether property `id` is present. */
 #line 199 "ts-src/mqtt/packet5.ts"
@@ -191,277 +221,40 @@ bool packet5_reasonValid(uint8_t type, uint8_t code) {
 }
 
 /** The spec's name of reason code `code` in packet type `type`, for logs. */
+#line 500 "ts-src/mqtt/packet5.ts"
 const char *packet5_reasonName(uint8_t type, uint8_t code) {
-  switch (code) {
-  case 0x0: {
-    if (type == PacketType_SUBACK) {
-      return packet5__s0;
-    }
-#line 452 "ts-src/mqtt/packet5.ts"
-    if (type == PacketType_DISCONNECT) {
-      return packet5__s1;
-    }
-#line 453 "ts-src/mqtt/packet5.ts"
-    return packet5__s2;
+  if (code == 0x0 && type == PacketType_SUBACK) {
+    return packet5__s0;
   }
-#line 454 "ts-src/mqtt/packet5.ts"
-  case 0x1: {
-    return packet5__s3;
+#line 502 "ts-src/mqtt/packet5.ts"
+  if (code == 0x0 && type == PacketType_DISCONNECT) {
+    return packet5__s1;
   }
-#line 455 "ts-src/mqtt/packet5.ts"
-  case 0x2: {
-    return packet5__s4;
-  }
-#line 456 "ts-src/mqtt/packet5.ts"
-  case 0x4: {
-    return packet5__s5;
-  }
-#line 457 "ts-src/mqtt/packet5.ts"
-  case 0x10: {
-    return packet5__s6;
-  }
-#line 458 "ts-src/mqtt/packet5.ts"
-  case 0x11: {
-    return packet5__s7;
-  }
-#line 459 "ts-src/mqtt/packet5.ts"
-  case 0x18: {
-    return packet5__s8;
-  }
-#line 460 "ts-src/mqtt/packet5.ts"
-  case 0x19: {
-    return packet5__s9;
-  }
-#line 461 "ts-src/mqtt/packet5.ts"
-  case 0x80: {
-    return packet5__s10;
-  }
-#line 462 "ts-src/mqtt/packet5.ts"
-  case 0x81: {
-    return packet5__s11;
-  }
-#line 463 "ts-src/mqtt/packet5.ts"
-  case 0x82: {
-    return packet5__s12;
-  }
-#line 464 "ts-src/mqtt/packet5.ts"
-  case 0x83: {
-    return packet5__s13;
-  }
-#line 465 "ts-src/mqtt/packet5.ts"
-  case 0x84: {
-    return packet5__s14;
-  }
-#line 466 "ts-src/mqtt/packet5.ts"
-  case 0x85: {
-    return packet5__s15;
-  }
-#line 467 "ts-src/mqtt/packet5.ts"
-  case 0x86: {
-    return packet5__s16;
-  }
-#line 468 "ts-src/mqtt/packet5.ts"
-  case 0x87: {
-    return packet5__s17;
-  }
-#line 469 "ts-src/mqtt/packet5.ts"
-  case 0x88: {
-    return packet5__s18;
-  }
-#line 470 "ts-src/mqtt/packet5.ts"
-  case 0x89: {
-    return packet5__s19;
-  }
-#line 471 "ts-src/mqtt/packet5.ts"
-  case 0x8a: {
-    return packet5__s20;
-  }
-#line 472 "ts-src/mqtt/packet5.ts"
-  case 0x8b: {
-    return packet5__s21;
-  }
-#line 473 "ts-src/mqtt/packet5.ts"
-  case 0x8c: {
-    return packet5__s22;
-  }
-#line 474 "ts-src/mqtt/packet5.ts"
-  case 0x8d: {
-    return packet5__s23;
-  }
-#line 475 "ts-src/mqtt/packet5.ts"
-  case 0x8e: {
-    return packet5__s24;
-  }
-#line 476 "ts-src/mqtt/packet5.ts"
-  case 0x8f: {
-    return packet5__s25;
-  }
-#line 477 "ts-src/mqtt/packet5.ts"
-  case 0x90: {
-    return packet5__s26;
-  }
-#line 478 "ts-src/mqtt/packet5.ts"
-  case 0x91: {
-    return packet5__s27;
-  }
-#line 479 "ts-src/mqtt/packet5.ts"
-  case 0x92: {
-    return packet5__s28;
-  }
-#line 480 "ts-src/mqtt/packet5.ts"
-  case 0x93: {
-    return packet5__s29;
-  }
-#line 481 "ts-src/mqtt/packet5.ts"
-  case 0x94: {
-    return packet5__s30;
-  }
-#line 482 "ts-src/mqtt/packet5.ts"
-  case 0x95: {
-    return packet5__s31;
-  }
-#line 483 "ts-src/mqtt/packet5.ts"
-  case 0x96: {
-    return packet5__s32;
-  }
-#line 484 "ts-src/mqtt/packet5.ts"
-  case 0x97: {
-    return packet5__s33;
-  }
-#line 485 "ts-src/mqtt/packet5.ts"
-  case 0x98: {
-    return packet5__s34;
-  }
-#line 486 "ts-src/mqtt/packet5.ts"
-  case 0x99: {
-    return packet5__s35;
-  }
-#line 487 "ts-src/mqtt/packet5.ts"
-  case 0x9a: {
-    return packet5__s36;
-  }
-#line 488 "ts-src/mqtt/packet5.ts"
-  case 0x9b: {
-    return packet5__s37;
-  }
-#line 489 "ts-src/mqtt/packet5.ts"
-  case 0x9c: {
-    return packet5__s38;
-  }
-#line 490 "ts-src/mqtt/packet5.ts"
-  case 0x9d: {
-    return packet5__s39;
-  }
-#line 491 "ts-src/mqtt/packet5.ts"
-  case 0x9e: {
-    return packet5__s40;
-  }
-#line 492 "ts-src/mqtt/packet5.ts"
-  case 0x9f: {
-    return packet5__s41;
-  }
-#line 493 "ts-src/mqtt/packet5.ts"
-  case 0xa0: {
-    return packet5__s42;
-  }
-#line 494 "ts-src/mqtt/packet5.ts"
-  case 0xa1: {
-    return packet5__s43;
-  }
-#line 495 "ts-src/mqtt/packet5.ts"
-  case 0xa2: {
-    return packet5__s44;
-  }
-#line 496 "ts-src/mqtt/packet5.ts"
-  default: {
-    return packet5__s45;
-  }
-  }
-  return NULL; /* not reached */
+  // 0x1a..0x7f name nothing: index 0xff is past the list.
+#line 504 "ts-src/mqtt/packet5.ts"
+  return rt_name_at(packet5_REASON_NAMES, (uint32_t)((code < 0x1a) ? code : ((code >= 0x80) ? ((code - 0x80) + 0x1a) : 0xff)));
 }
 
 /** A short reason for a Decode5Err, for logs. */
-#line 501 "ts-src/mqtt/packet5.ts"
+#line 526 "ts-src/mqtt/packet5.ts"
 const char *packet5_decode5ErrName(uint8_t e) {
-  switch (e) {
-  case Decode5Err_UNKNOWN_PROPERTY: {
-    return packet5__s46;
-  }
-#line 504 "ts-src/mqtt/packet5.ts"
-  case Decode5Err_PROPERTY_NOT_ALLOWED: {
-    return packet5__s47;
-  }
-#line 505 "ts-src/mqtt/packet5.ts"
-  case Decode5Err_DUPLICATE_PROPERTY: {
-    return packet5__s48;
-  }
-#line 506 "ts-src/mqtt/packet5.ts"
-  case Decode5Err_PROPERTY_LENGTH: {
-    return packet5__s49;
-  }
-#line 507 "ts-src/mqtt/packet5.ts"
-  case Decode5Err_VARINT_TOO_LONG: {
-    return packet5__s50;
-  }
-#line 508 "ts-src/mqtt/packet5.ts"
-  case Decode5Err_VARINT_NOT_MINIMAL: {
-    return packet5__s51;
-  }
-#line 509 "ts-src/mqtt/packet5.ts"
-  case Decode5Err_BAD_PROPERTY_VALUE: {
-    return packet5__s52;
-  }
-#line 510 "ts-src/mqtt/packet5.ts"
-  case Decode5Err_TOPIC_ALIAS_ZERO: {
-    return packet5__s53;
-  }
-#line 511 "ts-src/mqtt/packet5.ts"
-  case Decode5Err_BAD_REASON_CODE: {
-    return packet5__s54;
-  }
-#line 512 "ts-src/mqtt/packet5.ts"
-  case Decode5Err_AUTH_DATA_WITHOUT_METHOD: {
-    return packet5__s55;
-  }
-#line 513 "ts-src/mqtt/packet5.ts"
-  case Decode5Err_BAD_RESPONSE_TOPIC: {
-    return packet5__s56;
-  }
-#line 514 "ts-src/mqtt/packet5.ts"
-  case Decode5Err_EMPTY_TOPIC_NO_ALIAS: {
-    return packet5__s57;
-  }
-#line 515 "ts-src/mqtt/packet5.ts"
-  case Decode5Err_BAD_SUBSCRIPTION_OPTIONS: {
-    return packet5__s58;
-  }
-#line 516 "ts-src/mqtt/packet5.ts"
-  case Decode5Err_BAD_PROTOCOL_LEVEL: {
-    return packet5__s59;
-  }
-#line 517 "ts-src/mqtt/packet5.ts"
-  default: {
-    return packet5__s60;
-  }
-  }
-  return NULL; /* not reached */
+  return rt_name_at(packet5_DECODE5_ERR_NAMES, (uint32_t)((e >= packet5_DECODE5_ERR_FIRST) ? (e - packet5_DECODE5_ERR_FIRST) : 0xff));
 }
 
 /** The reason code a client's DISCONNECT gives for decode error `e`
  *  (a DecodeErr or Decode5Err): Packet too large for TOO_LARGE, Topic Alias
  *  invalid for a zero alias, Protocol Error for the errors 4.13 and the
  *  packet sections call protocol errors, Malformed Packet otherwise. */
-#line 525 "ts-src/mqtt/packet5.ts"
 uint8_t packet5_reason5ForErr(uint8_t e) {
   switch (e) {
   case 6: {
     return Reason_PACKET_TOO_LARGE; // DecodeErr.TOO_LARGE
   }
-#line 528 "ts-src/mqtt/packet5.ts"
+#line 537 "ts-src/mqtt/packet5.ts"
   case Decode5Err_TOPIC_ALIAS_ZERO: {
     return Reason_TOPIC_ALIAS_INVALID;
   }
-#line 529 "ts-src/mqtt/packet5.ts"
+#line 538 "ts-src/mqtt/packet5.ts"
   case Decode5Err_DUPLICATE_PROPERTY:
   case Decode5Err_PROPERTY_NOT_ALLOWED:
   case Decode5Err_BAD_PROPERTY_VALUE:
@@ -471,7 +264,7 @@ uint8_t packet5_reason5ForErr(uint8_t e) {
   case 11: {
     return Reason_PROTOCOL_ERROR;
   }
-#line 537 "ts-src/mqtt/packet5.ts"
+#line 546 "ts-src/mqtt/packet5.ts"
   default: {
     return Reason_MALFORMED_PACKET;
   }
