@@ -715,7 +715,7 @@ test("outbox bytes full offline: refused (FULL) by default, oldest dropped with 
     assert.equal(p.s.publish(bytes("huge"), new Uint8Array(STORE_SIZE), 1, false, 0), 0);
     assert.equal(p.s.lastError, MGOS_MQTT_ERR.TOO_BIG);
     assert.equal(p.logs.at(-1)!.level, LogLevel.ERROR);
-    assert.equal(p.logs.at(-1)!.msg, "publish: too big for MGOS_MQTT_STORE_SIZE");
+    assert.equal(p.logs.at(-1)!.msg, "too big for MGOS_MQTT_STORE_SIZE");
     assert.equal(p.logs.at(-1)!.detail, "huge");
     assert.equal(p.logs.at(-1)!.num, publishSize(4, STORE_SIZE, 1));
     p.open();
@@ -887,7 +887,7 @@ test("publish arguments: bad QoS and topics are INVALID, over 256 MiB is TOO_BIG
   const fake = { length: 268435456, subarray: () => new Uint8Array(0) } as unknown as Uint8Array;
   assert.equal(p.s.publish(bytes("t"), fake, 0, false, 0), 0);
   assert.equal(p.s.lastError, MGOS_MQTT_ERR.TOO_BIG);
-  assert.equal(p.logs.at(-1)!.msg, "publish: too big for MQTT");
+  assert.equal(p.logs.at(-1)!.msg, "too big for MQTT");
   assert.equal(p.logs.at(-1)!.detail, "t");
   assert.equal(p.logs.at(-1)!.num, 268435456);
   assert.ok(p.s.publish(bytes("t"), bytes("x"), 0, false, 0) > 0);

@@ -551,7 +551,7 @@ export class Session {
     // Connected or connecting (the state in the log: 1..3), or the port has
     // not dropped the previous transport yet (wantsClose(); state 0).
     if (this.state !== SessionState.DISCONNECTED || this.closing) {
-      this.logNum(LogLevel.ERROR, "connect: a connection is still open", i32(this.state));
+      this.logNum(LogLevel.ERROR, "connect: still open", i32(this.state));
       return false;
     }
     this.dropLink();
@@ -563,7 +563,7 @@ export class Session {
   private opened(n: u32, bad: bool, now: u32): bool {
     if (n === 0) {
       // The same words as setStrings() for the same mistake.
-      this.logNum(LogLevel.ERROR, bad ? "password without user name" : "connect: CONNECT too big or invalid", 0);
+      this.logNum(LogLevel.ERROR, bad ? "password without user name" : "CONNECT too big or invalid", 0);
       return false;
     }
     this.txLen = n;
@@ -770,7 +770,7 @@ export class Session {
     if (this.nextTickIn(now, 1) === 0) {
       const connecting: bool = this.state === SessionState.CONNECTING;
       if (connecting || this.pingOutstanding) {
-        this.close(connecting ? txt("no CONNACK in time") : txt("no PINGRESP within keep_alive / 2"));
+        this.close(connecting ? txt("no CONNACK in time") : txt("no PINGRESP in time"));
         return;
       }
       // While a large packet streams out (no PINGREQ can enter tx) a quiet
@@ -812,11 +812,11 @@ export class Session {
   publish(topic: Bytes, payload: Bytes, qos: u8, retain: bool, now: u32): u16 {
     this.now = now;
     if (qos > 2) {
-      this.log(LogLevel.ERROR, "publish: bad QoS", topic, i32(qos));
+      this.log(LogLevel.ERROR, "bad QoS", topic, i32(qos));
       return this.refuse(MGOS_MQTT_ERR.INVALID);
     }
     if (!sendableTopic(topic, false)) {
-      this.log(LogLevel.ERROR, "publish: invalid topic name", topic, 0);
+      this.log(LogLevel.ERROR, "invalid topic", topic, 0);
       return this.refuse(MGOS_MQTT_ERR.INVALID);
     }
     let q: u8 = qos > this.cfg.maxQos ? this.cfg.maxQos : qos;
@@ -827,19 +827,19 @@ export class Session {
       if (q > this.v5s[0].serverMaxQos) q = this.v5s[0].serverMaxQos;
       pl = propsSize(this.v5s[0].pubProps, PacketType.PUBLISH);
       if (pl < 0) {
-        this.log(LogLevel.ERROR, "publish: invalid MQTT 5 properties", topic, 0);
+        this.log(LogLevel.ERROR, "invalid MQTT 5 properties", topic, 0);
         return this.refuse(MGOS_MQTT_ERR.INVALID);
       }
     }
     const size: u32 = v5 ? publishSize5(topic.length, payload.length, q, u32(pl)) : publishSize(topic.length, payload.length, q);
     if (size === 0) {
-      this.log(LogLevel.ERROR, "publish: too big for MQTT", topic, i32(payload.length));
+      this.log(LogLevel.ERROR, "too big for MQTT", topic, i32(payload.length));
       return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
     }
     const connected: bool = this.state === SessionState.CONNECTED;
     const smax: u32 = v5 ? this.v5s[0].serverMaxPacket : 0;
     if (v5 && connected && smax > 0 && size > smax) {
-      this.log(LogLevel.ERROR, "publish: too big for the broker's Maximum Packet Size", topic, i32(size));
+      this.log(LogLevel.ERROR, "too big for the broker's Maximum Packet Size", topic, i32(size));
       return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
     }
     // A QoS 0 message goes straight into tx when nothing waits before it and
@@ -849,7 +849,7 @@ export class Session {
     if (q === 0) {
       // QoS 0 is not kept for a later connection (MQTT's "at most once").
       if (!connected) {
-        this.log(LogLevel.DEBUG, "publish: QoS 0 while not connected", topic, 0);
+        this.log(LogLevel.DEBUG, "QoS 0 while not connected", topic, 0);
         return this.refuse(MGOS_MQTT_ERR.NOT_CONNECTED);
       }
       // (A record streaming out is unsent until whole: nothing streams then.)
@@ -857,19 +857,19 @@ export class Session {
     }
     if (!direct) {
       if (size > STORE_SIZE) {
-        this.log(LogLevel.ERROR, "publish: too big for MGOS_MQTT_STORE_SIZE", topic, i32(size));
+        this.log(LogLevel.ERROR, "too big for MGOS_MQTT_STORE_SIZE", topic, i32(size));
         return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
       }
       if (!connected) {
         const limit: u32 = this.cfg.maxQueueLength;
         if (limit === 0) {
-          this.log(LogLevel.DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
+          this.log(LogLevel.DEBUG, "offline and max_queue_length is 0", topic, 0);
           return this.refuse(MGOS_MQTT_ERR.NOT_CONNECTED);
         }
         while (this.queuedCount() >= limit) {
           if (!this.cfg.dropOldest || !this.dropOldestWaiting(MGOS_MQTT_DROP.QUEUE_FULL)) {
             this.roomWanted = true;
-            this.log(LogLevel.DEBUG, "publish: offline queue full (max_queue_length)", topic, i32(limit));
+            this.log(LogLevel.DEBUG, "offline queue full (max_queue_length)", topic, i32(limit));
             return this.refuse(MGOS_MQTT_ERR.QUEUE_FULL);
           }
         }
@@ -878,7 +878,7 @@ export class Session {
         // Connected, a full outbox is backpressure: never drop, the app retries.
         if (connected || !this.cfg.dropOldest || !this.dropOldestWaiting(MGOS_MQTT_DROP.OUTBOX_FULL)) {
           this.roomWanted = true;
-          this.log(LogLevel.DEBUG, "publish: outbox full", topic, i32(size));
+          this.log(LogLevel.DEBUG, "outbox full", topic, i32(size));
           return this.refuse(MGOS_MQTT_ERR.FULL);
         }
       }
@@ -886,7 +886,7 @@ export class Session {
     // (For QoS 0 a fresh id that is not on the wire.)
     const id: u16 = this.nextPacketId();
     if (id === 0) {
-      this.log(LogLevel.WARN, "publish: no packet id free", topic, 0);
+      this.log(LogLevel.WARN, "no packet id free", topic, 0);
       return this.refuse(MGOS_MQTT_ERR.FULL);
     }
     // There is room for `size` bytes in tx or the store; the topic was checked first.
@@ -895,7 +895,7 @@ export class Session {
     if (v5) {
       n = encodePublish5(dst, topic, payload, q, retain, false, q > 0 ? id : 0, this.v5s[0].pubProps);
       if (n === 0) {
-        this.log(LogLevel.ERROR, "publish: encoding failed", topic, 0);
+        this.log(LogLevel.ERROR, "PUBLISH encoding failed", topic, 0);
         return this.refuse(MGOS_MQTT_ERR.INVALID);
       }
     } else {
@@ -1012,15 +1012,15 @@ export class Session {
    *  again after every CONNACK). Returns the SUBSCRIBE's packet id, 0 if rejected. */
   subscribe(filter: Bytes, qos: u8, tag: i32): u16 {
     if (qos > 2) {
-      this.log(LogLevel.ERROR, "subscribe: bad QoS", filter, i32(qos));
+      this.log(LogLevel.ERROR, "bad QoS", filter, i32(qos));
       return 0;
     }
     if (!sendableTopic(filter, true)) {
-      this.log(LogLevel.ERROR, "subscribe: invalid topic filter", filter, 0);
+      this.log(LogLevel.ERROR, "invalid topic", filter, 0);
       return 0;
     }
     if (filter.length > MAX_FILTER_LEN) {
-      this.log(LogLevel.ERROR, "subscribe: filter > MAX_FILTER_LEN", filter, i32(filter.length));
+      this.log(LogLevel.ERROR, "filter > MAX_FILTER_LEN", filter, i32(filter.length));
       return 0;
     }
     if (this.subCount >= MAX_SUBSCRIPTIONS) {
@@ -1469,7 +1469,7 @@ export class Session {
 
   private onConnack(p: Packet): void {
     if (this.state !== SessionState.CONNECTING) {
-      this.protocolError(Reason.PROTOCOL_ERROR, txt("unexpected second CONNACK"));
+      this.protocolError(Reason.PROTOCOL_ERROR, txt("second CONNACK"));
       return;
     }
     const ep: u32 = this.epoch;

@@ -98,70 +98,68 @@ static const char session__s2[] = "identifier rejected";
 static const char session__s3[] = "server unavailable";
 static const char session__s4[] = "bad user name or password";
 static const char session__s5[] = "not authorized";
-static const char session__s6[] = "connect: a connection is still open";
+static const char session__s6[] = "connect: still open";
 static const char session__s7[] = "password without user name";
-static const char session__s8[] = "connect: CONNECT too big or invalid";
+static const char session__s8[] = "CONNECT too big or invalid";
 static const char session__s9[] = "disconnected";
 static const char session__s10[] = "connection lost";
 static const char session__s11[] = "disconnect: tx full, dropped";
 static const char session__s12[] = "no CONNACK in time";
-static const char session__s13[] = "no PINGRESP within keep_alive / 2";
+static const char session__s13[] = "no PINGRESP in time";
 static const char session__s14[] = "tx full, no PINGREQ";
 static const char session__s15[] = "PINGREQ";
-static const char session__s16[] = "publish: bad QoS";
-static const char session__s17[] = "publish: invalid topic name";
-static const char session__s18[] = "publish: invalid MQTT 5 properties";
-static const char session__s19[] = "publish: too big for MQTT";
-static const char session__s20[] = "publish: too big for the broker's Maximum Packet Size";
-static const char session__s21[] = "publish: QoS 0 while not connected";
-static const char session__s22[] = "publish: too big for MGOS_MQTT_STORE_SIZE";
-static const char session__s23[] = "publish: offline and max_queue_length is 0";
-static const char session__s24[] = "publish: offline queue full (max_queue_length)";
-static const char session__s25[] = "publish: outbox full";
-static const char session__s26[] = "publish: no packet id free";
-static const char session__s27[] = "publish: encoding failed";
-static const char session__s28[] = "subscribe: bad QoS";
-static const char session__s29[] = "subscribe: invalid topic filter";
-static const char session__s30[] = "subscribe: filter > MAX_FILTER_LEN";
-static const char session__s31[] = "subscribe: table full";
-static const char session__s32[] = "unsubscribe: no match";
-static const char session__s33[] = "bad packet";
-static const char session__s34[] = "packet before CONNACK";
-static const char session__s35[] = "PUBLISH topic longer than the receive buffer, skipped";
-static const char session__s36[] = "PUBLISH properties longer than the receive buffer, skipped";
-static const char session__s37[] = "PUBLISH larger than the receive buffer, skipped";
-static const char session__s38[] = "PINGRESP";
-static const char session__s39[] = "unexpected second CONNACK";
-static const char session__s40[] = "CONNACK reason string: ";
-static const char session__s41[] = "session present with clean session";
-static const char session__s42[] = "duplicate QoS 2 PUBLISH";
-static const char session__s43[] = "PUBACK for a QoS 2 message: the server took it at QoS 1";
-static const char session__s44[] = "PUBACK: unexpected id";
-static const char session__s45[] = "PUBREC: unexpected id";
-static const char session__s46[] = "PUBCOMP: unexpected id";
-static const char session__s47[] = "PUBREL: unknown id";
-static const char session__s48[] = "subscription refused";
-static const char session__s49[] = "UNSUBACK: unknown id";
-static const char session__s50[] = "SUBACK: unknown id";
-static const char session__s51[] = "stream lost";
-static const char session__s52[] = "broker's Maximum QoS is 0: sent at QoS 0";
-static const char session__s53[] = "broker's Maximum QoS is 1: sent at QoS 1";
-static const char session__s54[] = "broker has Retain Available 0: sent without RETAIN";
-static const char session__s55[] = "larger than the broker's Maximum Packet Size, dropped (DROPPED event)";
-static const char session__s56[] = "queue full, oldest dropped (DROPPED event)";
-static const char session__s57[] = "too many acks pending";
-static const char session__s58[] = "topic alias never set";
-static const char session__s59[] = "topic alias above our Topic Alias Maximum";
-static const char session__s60[] = "topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)";
-static const char session__s61[] = "broker exceeded our Receive Maximum";
-static const char session__s62[] = "DISCONNECT from the broker: ";
-static const char session__s63[] = "AUTH without an authentication method";
-static const char session__s64[] = "in-flight dropped (clean session)";
-static const char session__s65[] = "rx QoS 2 table full";
-static const char session__s66[] = "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
-static const char session__s67[] = "string over 65535 bytes";
-static const char session__s68[] = "invalid will topic";
-static const char session__s69[] = "client id or user name not UTF-8";
+static const char session__s16[] = "bad QoS";
+static const char session__s17[] = "invalid topic";
+static const char session__s18[] = "invalid MQTT 5 properties";
+static const char session__s19[] = "too big for MQTT";
+static const char session__s20[] = "too big for the broker's Maximum Packet Size";
+static const char session__s21[] = "QoS 0 while not connected";
+static const char session__s22[] = "too big for MGOS_MQTT_STORE_SIZE";
+static const char session__s23[] = "offline and max_queue_length is 0";
+static const char session__s24[] = "offline queue full (max_queue_length)";
+static const char session__s25[] = "outbox full";
+static const char session__s26[] = "no packet id free";
+static const char session__s27[] = "PUBLISH encoding failed";
+static const char session__s28[] = "filter > MAX_FILTER_LEN";
+static const char session__s29[] = "subscribe: table full";
+static const char session__s30[] = "unsubscribe: no match";
+static const char session__s31[] = "bad packet";
+static const char session__s32[] = "packet before CONNACK";
+static const char session__s33[] = "PUBLISH topic longer than the receive buffer, skipped";
+static const char session__s34[] = "PUBLISH properties longer than the receive buffer, skipped";
+static const char session__s35[] = "PUBLISH larger than the receive buffer, skipped";
+static const char session__s36[] = "PINGRESP";
+static const char session__s37[] = "second CONNACK";
+static const char session__s38[] = "CONNACK reason string: ";
+static const char session__s39[] = "session present with clean session";
+static const char session__s40[] = "duplicate QoS 2 PUBLISH";
+static const char session__s41[] = "PUBACK for a QoS 2 message: the server took it at QoS 1";
+static const char session__s42[] = "PUBACK: unexpected id";
+static const char session__s43[] = "PUBREC: unexpected id";
+static const char session__s44[] = "PUBCOMP: unexpected id";
+static const char session__s45[] = "PUBREL: unknown id";
+static const char session__s46[] = "subscription refused";
+static const char session__s47[] = "UNSUBACK: unknown id";
+static const char session__s48[] = "SUBACK: unknown id";
+static const char session__s49[] = "stream lost";
+static const char session__s50[] = "broker's Maximum QoS is 0: sent at QoS 0";
+static const char session__s51[] = "broker's Maximum QoS is 1: sent at QoS 1";
+static const char session__s52[] = "broker has Retain Available 0: sent without RETAIN";
+static const char session__s53[] = "larger than the broker's Maximum Packet Size, dropped (DROPPED event)";
+static const char session__s54[] = "queue full, oldest dropped (DROPPED event)";
+static const char session__s55[] = "too many acks pending";
+static const char session__s56[] = "topic alias never set";
+static const char session__s57[] = "topic alias above our Topic Alias Maximum";
+static const char session__s58[] = "topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)";
+static const char session__s59[] = "broker exceeded our Receive Maximum";
+static const char session__s60[] = "DISCONNECT from the broker: ";
+static const char session__s61[] = "AUTH without an authentication method";
+static const char session__s62[] = "in-flight dropped (clean session)";
+static const char session__s63[] = "rx QoS 2 table full";
+static const char session__s64[] = "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
+static const char session__s65[] = "string over 65535 bytes";
+static const char session__s66[] = "invalid will topic";
+static const char session__s67[] = "client id or user name not UTF-8";
 
 /** A dropped message's PUBLISH read back (dropRec): shared by all sessions,
  *  the DROPPED event takes its views. */
@@ -1024,28 +1022,28 @@ uint16_t Session_subscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_l
 #line 1014 "ts-src/mqtt/session.ts"
   if (qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s28, filter, qos);
+      Session_log(self, LogLevel_ERROR, session__s16, filter, qos);
     }
 #line 1016 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (!topic_sendableTopic(filter, true)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s29, filter, 0);
+      Session_log(self, LogLevel_ERROR, session__s17, filter, 0);
     }
 #line 1020 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s30, filter, rt_i32_of(filter.len));
+      Session_log(self, LogLevel_ERROR, session__s28, filter, rt_i32_of(filter.len));
     }
 #line 1024 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s31, filter, 0);
+      Session_log(self, LogLevel_ERROR, session__s29, filter, 0);
     }
 #line 1028 "ts-src/mqtt/session.ts"
     return 0;
@@ -1093,7 +1091,7 @@ uint16_t Session_unsubscribe_v(Session *self, uint8_t *filter_p, uint32_t filter
     return s->packetId;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, session__s32, filter, 0);
+    Session_log(self, LogLevel_WARN, session__s30, filter, 0);
   }
 #line 1065 "ts-src/mqtt/session.ts"
   return 0;
@@ -1256,7 +1254,7 @@ static uint32_t Session_parse5(Session *self) {
     if (r < 0) {
       uint8_t e = (uint8_t)(-(int64_t)r);
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, session__s33, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
+        Session_log(self, LogLevel_ERROR, session__s31, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       }
 #line 1188 "ts-src/mqtt/session.ts"
       Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
@@ -1292,7 +1290,7 @@ static uint32_t Session_parse5(Session *self) {
 #line 1210 "ts-src/mqtt/session.ts"
 static uint32_t Session_bigHead(Session *self, uint32_t start) {
   if (self->state == SessionState_CONNECTING) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s34)); // any size: as handle()
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s32)); // any size: as handle()
     return 0;
   }
   Session_rxDrop(self, start);
@@ -1428,7 +1426,7 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
     bool whole = self->rxLen == self->bigTopicEnd;
     bool lost = ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && Session_isV5(self)) && !self->v5s[0].bigProps.keep) && self->v5s[0].bigProps.len > 0;
     if (((!whole || lost) || self->bigPayAt == self->bigTotal) || (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 && self->bigPos > self->bigPayAt)) {
-      Session_bigSkip(self, !whole ? session__s35 : lost ? session__s36 : session__s37, !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : rt_i32_of(self->rxPartTotal)));
+      Session_bigSkip(self, !whole ? session__s33 : lost ? session__s34 : session__s35, !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : rt_i32_of(self->rxPartTotal)));
     }
   }
   // Even when a handler called disconnect(): the message was read whole.
@@ -1451,7 +1449,7 @@ static void Session_bigBad(Session *self, uint8_t e) {
     return;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    Session_log(self, LogLevel_ERROR, session__s33, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
+    Session_log(self, LogLevel_ERROR, session__s31, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
   }
 #line 1337 "ts-src/mqtt/session.ts"
   Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
@@ -1462,7 +1460,7 @@ static void Session_closeBad(Session *self, DecodeErr e) {
   const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? packet_decodeErrName(e) : session__s0;
   rt_bytes d = rt_str_bytes(why);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    Session_log(self, LogLevel_ERROR, session__s33, d, 0);
+    Session_log(self, LogLevel_ERROR, session__s31, d, 0);
   }
 #line 1345 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, why);
@@ -1571,7 +1569,7 @@ static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_l
     self->big = BigRx_DELIVER;
 #line 1422 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
-    Session_bigSkip(self, session__s37, rt_i32_of(self->rxPartTotal));
+    Session_bigSkip(self, session__s35, rt_i32_of(self->rxPartTotal));
 #line 1423 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
@@ -1601,7 +1599,7 @@ static void Session_handle(Session *self, Packet *p) {
   // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
   // MQTT 5 answers each protocol error here with DISCONNECT 0x82 (4.13.1).
   if ((self->state == SessionState_CONNECTING && p->type != PacketType_CONNACK) && (p->type != packet5_PACKET_AUTH || !Session_isV5(self))) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s34));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s32));
     return;
   }
   // Tests, not a switch (its jump table is larger). Nothing else reaches
@@ -1620,7 +1618,7 @@ static void Session_handle(Session *self, Packet *p) {
   } else if (t == PacketType_PINGRESP) {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, session__s38, 0);
+      Session_logNum(self, LogLevel_DEBUG, session__s36, 0);
     }
 #line 1461 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
@@ -1634,7 +1632,7 @@ static void Session_handle(Session *self, Packet *p) {
 
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s39));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s37));
     return;
   }
   uint32_t ep = self->epoch;
@@ -1648,7 +1646,7 @@ static void Session_onConnack(Session *self, Packet *p) {
     const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
     if (v5 && self->v5s[0].reasonStrLen > 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, session__s40, V5State_reasonString(&self->v5s[0]), p->returnCode);
+        Session_log(self, LogLevel_ERROR, session__s38, V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
 #line 1482 "ts-src/mqtt/session.ts"
@@ -1663,7 +1661,7 @@ static void Session_onConnack(Session *self, Packet *p) {
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
   if (p->sessionPresent && self->cfg.cleanSession) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s41));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s39));
     return;
   }
   self->state = SessionState_CONNECTED;
@@ -1737,7 +1735,7 @@ static int32_t Session_rxAdmit(Session *self, Packet *p) {
 #line 1532 "ts-src/mqtt/session.ts"
   if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_log(self, LogLevel_DEBUG, session__s42, p->topic, p->packetId);
+      Session_log(self, LogLevel_DEBUG, session__s40, p->topic, p->packetId);
     }
 #line 1534 "ts-src/mqtt/session.ts"
     return 0;
@@ -1780,24 +1778,24 @@ static void Session_onAck(Session *self, Packet *p) {
   } else if (whole && ends) {
     if (type == PacketType_PUBACK && st == RecState_WAIT_PUBREC) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-        Session_logNum(self, LogLevel_WARN, session__s43, p->packetId);
+        Session_logNum(self, LogLevel_WARN, session__s41, p->packetId);
       }
     }
 #line 1572 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else if (type == PacketType_PUBACK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s44, p->packetId);
+      Session_logNum(self, LogLevel_WARN, session__s42, p->packetId);
     }
 #line 1575 "ts-src/mqtt/session.ts"
   } else if (type == PacketType_PUBREC) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s45, p->packetId);
+      Session_logNum(self, LogLevel_WARN, session__s43, p->packetId);
     }
 #line 1577 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s46, p->packetId);
+      Session_logNum(self, LogLevel_WARN, session__s44, p->packetId);
     }
   }
 #line 1580 "ts-src/mqtt/session.ts"
@@ -1809,7 +1807,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
   bool known = Session_rxQos2Forget(self, p->packetId);
   if (!known) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, session__s47, p->packetId);
+      Session_logNum(self, LogLevel_DEBUG, session__s45, p->packetId);
     }
   }
 #line 1587 "ts-src/mqtt/session.ts"
@@ -1841,7 +1839,7 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
       // 0x80 in 3.1.1; MQTT 5 has a reason code per refusal (0x80..0xA2).
       if (s->granted >= 0x80) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-          Session_log(self, LogLevel_WARN, session__s48, Sub_view(s), s->granted);
+          Session_log(self, LogLevel_WARN, session__s46, Sub_view(s), s->granted);
         }
       }
     }
@@ -1849,7 +1847,7 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, unsub ? session__s49 : session__s50, p->packetId);
+      Session_logNum(self, LogLevel_DEBUG, unsub ? session__s47 : session__s48, p->packetId);
     }
   }
 #line 1616 "ts-src/mqtt/session.ts"
@@ -1943,7 +1941,7 @@ static void Session_pump(Session *self) {
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
   if (self->streaming) {
-    Session_close(self, session_txt(session__s51));
+    Session_close(self, session_txt(session__s49));
   }
 }
 
@@ -2040,7 +2038,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   rt_bytes m = RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE);
   uint32_t at = r->off;
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, (q == 0) ? session__s52 : session__s53, Session_recTopic(self, r), r->packetId);
+    Session_log(self, LogLevel_WARN, (q == 0) ? session__s50 : session__s51, Session_recTopic(self, r), r->packetId);
   }
 #line 1756 "ts-src/mqtt/session.ts"
   if (q > 0) {
@@ -2093,7 +2091,7 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
 #line 1795 "ts-src/mqtt/session.ts"
   rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0xfe));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, session__s54, Session_recTopic(self, r), r->packetId);
+    Session_log(self, LogLevel_WARN, session__s52, Session_recTopic(self, r), r->packetId);
   }
 }
 
@@ -2151,12 +2149,12 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   rt_bytes t = self->evDropTopic;
   if (reason == MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, session__s55, t, id);
+      Session_log(self, LogLevel_WARN, session__s53, t, id);
     }
 #line 1843 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, session__s56, t, id);
+      Session_log(self, LogLevel_WARN, session__s54, t, id);
     }
   }
   // Out of every queue while the handler runs (it may publish), freed after.
@@ -2249,7 +2247,7 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 /** queueAck() with an MQTT 5 reason code (bits 24-31 of the queue entry). */
 static void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t reason) {
   if (self->ackCount >= CONFIG_MGOS_MQTT_MAX_PENDING_ACKS) {
-    Session_close(self, session_txt(session__s57));
+    Session_close(self, session_txt(session__s55));
     return;
   }
   uint32_t slot = rt_mod_u32(self->ackHead + self->ackCount, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -2266,14 +2264,14 @@ static bool Session_aliasIn(Session *self, Packet *p) {
     return true;
   }
 #line 1922 "ts-src/mqtt/session.ts"
-  const char *why = session_txt(session__s58);
+  const char *why = session_txt(session__s56);
   if (bad == Reason_TOPIC_ALIAS_INVALID) {
-    why = session_txt(session__s59);
+    why = session_txt(session__s57);
   }
   // The table holds TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes of topics in all.
 #line 1925 "ts-src/mqtt/session.ts"
   if (bad == Reason_IMPLEMENTATION_SPECIFIC_ERROR) {
-    why = session_txt(session__s60);
+    why = session_txt(session__s58);
   }
 #line 1926 "ts-src/mqtt/session.ts"
   Session_protocolError(self, bad, why);
@@ -2290,7 +2288,7 @@ static bool Session_rxQuotaTake(Session *self) {
 #line 1935 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->inUnacked >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-    Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s61));
+    Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s59));
     return false;
   }
   v->inUnacked++;
@@ -2337,7 +2335,7 @@ static void Session_onDisconnect5(Session *self) {
   V5State_takeReason(v);
   const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : packet5_reasonName(PacketType_DISCONNECT, v->pkt.reasonCode);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, session__s62, V5State_reasonString(v), v->pkt.reasonCode);
+    Session_log(self, LogLevel_WARN, session__s60, V5State_reasonString(v), v->pkt.reasonCode);
   }
 #line 1975 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
@@ -2385,7 +2383,7 @@ bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t
    *  protocol error. */
 static void Session_onAuth5(Session *self) {
   if (self->v5s[0].authMethodLen == 0) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s63));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s61));
     return;
   }
   V5State_takeReason(&self->v5s[0]);
@@ -2485,7 +2483,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
     if (r->state >= RecState_WAIT_PUBACK) {
       if (clean && r->state == RecState_WAIT_PUBCOMP) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-          Session_log(self, LogLevel_WARN, session__s64, Session_recTopic(self, r), r->packetId);
+          Session_log(self, LogLevel_WARN, session__s62, Session_recTopic(self, r), r->packetId);
         }
 #line 2092 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
@@ -2662,7 +2660,7 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
 #line 2226 "ts-src/mqtt/session.ts"
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s65, self->rxQos2[0]);
+      Session_logNum(self, LogLevel_WARN, session__s63, self->rxQos2[0]);
     }
 #line 2228 "ts-src/mqtt/session.ts"
     Session_rxQos2Forget(self, self->rxQos2[0]);
@@ -2702,14 +2700,14 @@ static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t cl
 #line 2251 "ts-src/mqtt/session.ts"
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
-    return session_txt(session__s66);
+    return session_txt(session__s64);
   }
 #line 2253 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
-    return session_txt(session__s67);
+    return session_txt(session__s65);
   }
   if (willTopic.len > 0 && !topic_sendableTopic(willTopic, false)) {
-    return session_txt(session__s68);
+    return session_txt(session__s66);
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
 #line 2258 "ts-src/mqtt/session.ts"
@@ -2718,7 +2716,7 @@ static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t cl
   }
 #line 2259 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
-    return session_txt(session__s69);
+    return session_txt(session__s67);
   }
 #line 2260 "ts-src/mqtt/session.ts"
   return NULL;
