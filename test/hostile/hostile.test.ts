@@ -223,7 +223,7 @@ function scenariosFor(v: number): Scenario[] {
       name: "CONNACK session present on a clean session",
       v5: { reason: 0x82 },
       act: malformed(P.connack(0, true), "connect"),
-      log: /session present with clean session/,
+      log: /unexpected session present/,
       neverConnected: true,
     },
     {

@@ -1487,7 +1487,7 @@ export class Session {
     }
     // MQTT-3.2.2-4: session present with a clean session means the server is confused.
     if (p.sessionPresent && this.cfg.cleanSession) {
-      this.protocolError(Reason.PROTOCOL_ERROR, txt("session present with clean session"));
+      this.protocolError(Reason.PROTOCOL_ERROR, txt("unexpected session present"));
       return;
     }
     this.state = SessionState.CONNECTED;
@@ -1905,7 +1905,7 @@ export class Session {
   /** queueAck() with an MQTT 5 reason code (bits 24-31 of the queue entry). */
   queueAckReason(type: u8, id: u16, reason: u8): void {
     if (this.ackCount >= MAX_PENDING_ACKS) {
-      this.close(txt("too many acks pending"));
+      this.close(txt("ack queue full"));
       return;
     }
     const slot: u32 = u32(this.ackHead + this.ackCount) % MAX_PENDING_ACKS;
