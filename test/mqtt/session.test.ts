@@ -51,9 +51,16 @@ test("CONNECT carries client id, keepalive, clean flag; user/pass/will only when
   d.s.connect(0);
   assert.equal(d.pull()[0].connectFlags, 0x02);
 
-  // connect while connecting is refused with a log
+  // connect (or connectWith) while connecting is refused with a log naming the state
   assert.equal(d.s.connect(0), false);
-  assert.equal(d.logs.at(-1)!.level, LogLevel.ERROR);
+  assert.deepEqual([d.logs.at(-1)!.level, d.logs.at(-1)!.msg, d.logs.at(-1)!.num], [LogLevel.ERROR, "connect: still open", SessionState.CONNECTING]);
+  const n = d.logs.length;
+  const o = new ConnectOptions();
+  o.clientId = bytes("dev3");
+  assert.equal(d.s.connectWith(o, 0), false);
+  assert.equal(d.logs.length, n + 1);
+  assert.equal(d.logs.at(-1)!.msg, "connect: still open");
+  assert.equal(d.s.state, SessionState.CONNECTING);
 });
 
 test("connectWith() checks the caller's options (connect() relies on setStrings' checks)", () => {

@@ -522,7 +522,7 @@ export class Session {
   /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
   connect(now: u32): bool {
-    if (!this.opening(now)) return false;
+    if (!this.opening(now)) return this.stillOpen();
     const c: SessionConfig = this.cfg;
     let n: u32;
     if (this.isV5()) n = this.encodeConnect5(c.options(this.v5Connect[0]));
@@ -540,22 +540,27 @@ export class Session {
   /** Starts a connection with a CONNECT built by the caller (a connect_fn's
    *  mg_send_mqtt_handshake_opt). The session keeps nothing from `o`. */
   connectWith(o: ConnectOptions, now: u32): bool {
-    if (!this.opening(now)) return false;
+    if (!this.opening(now)) return this.stillOpen();
     const n: u32 = this.isV5() ? this.encodeConnect5(o) : encodeConnect(this.tx, o);
     return this.opened(n, o.password.length > 0 && o.userName.length === 0, now);
   }
 
-  /** Before CONNECT is encoded: false when a connection is still under way. */
+  /** Before CONNECT is encoded: false when a connection is still under way
+   *  (the caller logs it: stillOpen). */
   private opening(now: u32): bool {
     this.now = now;
-    // Connected or connecting (the state in the log: 1..3), or the port has
-    // not dropped the previous transport yet (wantsClose(); state 0).
-    if (this.state !== SessionState.DISCONNECTED || this.closing) {
-      this.logNum(LogLevel.ERROR, "connect: still open", i32(this.state));
-      return false;
-    }
+    if (this.state !== SessionState.DISCONNECTED || this.closing) return false;
     this.dropLink();
     return true;
+  }
+
+  /** connect() refused by opening(): its error line, false. Apart from
+   *  opening() so that this one stays small enough to be inlined. */
+  private stillOpen(): bool {
+    // Connected or connecting (the state in the log: 1..3), or the port has
+    // not dropped the previous transport yet (wantsClose(); state 0).
+    this.logNum(LogLevel.ERROR, "connect: still open", i32(this.state));
+    return false;
   }
 
   /** CONNECT (`n` bytes, 0: not encoded; `bad`: for a password without a
