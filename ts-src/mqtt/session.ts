@@ -2254,13 +2254,13 @@ export class Session {
  *  placed first they would all be linked with connectWith.) */
 export function configStringsError(clientId: Bytes, user: Bytes, pass: Bytes, willTopic: Bytes, willMessage: Bytes): string | null {
   const total: u32 = u32(clientId.length + user.length + pass.length + willTopic.length + willMessage.length);
-  if (total > CONFIG_STR_SIZE) return txt("strings exceed MGOS_MQTT_CONFIG_STR_SIZE");
+  if (total > CONFIG_STR_SIZE) return txt("strings over MGOS_MQTT_CONFIG_STR_SIZE");
   if (clientId.length > 65535 || user.length > 65535 || pass.length > 65535 || willMessage.length > 65535) {
     return txt("string over 65535 bytes");
   }
   if (willTopic.length > 0 && !sendableTopic(willTopic, false)) return txt("invalid will topic");
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
   if (pass.length > 0 && user.length === 0) return txt("password without user name");
-  if (!validUtf8(clientId) || !validUtf8(user)) return txt("client id or user name not UTF-8");
+  if (!validUtf8(clientId) || !validUtf8(user)) return txt("client_id or user not UTF-8");
   return null;
 }

@@ -157,10 +157,10 @@ static const char session__s60[] = "DISCONNECT from the broker: ";
 static const char session__s61[] = "AUTH without an authentication method";
 static const char session__s62[] = "in-flight dropped (clean session)";
 static const char session__s63[] = "rx QoS 2 table full";
-static const char session__s64[] = "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
+static const char session__s64[] = "strings over MGOS_MQTT_CONFIG_STR_SIZE";
 static const char session__s65[] = "string over 65535 bytes";
 static const char session__s66[] = "invalid will topic";
-static const char session__s67[] = "client id or user name not UTF-8";
+static const char session__s67[] = "client_id or user not UTF-8";
 
 /** A dropped message's PUBLISH read back (dropRec): shared by all sessions,
  *  the DROPPED event takes its views. */
