@@ -554,8 +554,8 @@ export class Session {
     return true;
   }
 
-  /** connect() refused by opening(): its error line, false. Apart from
-   *  opening() so that this one stays small enough to be inlined. */
+  /** connect() refused by opening(): its error line, false. Apart, so that
+   *  opening() (called twice) stays small enough to be inlined. */
   private stillOpen(): bool {
     // Connected or connecting (the state in the log: 1..3), or the port has
     // not dropped the previous transport yet (wantsClose(); state 0).

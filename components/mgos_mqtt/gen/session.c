@@ -428,8 +428,8 @@ static bool Session_opening(Session *self, uint32_t now) {
   return true;
 }
 
-/** connect() refused by opening(): its error line, false. Apart from
-   *  opening() so that this one stays small enough to be inlined. */
+/** connect() refused by opening(): its error line, false. Apart, so that
+   *  opening() (called twice) stays small enough to be inlined. */
 static bool Session_stillOpen(Session *self) {
   // Connected or connecting (the state in the log: 1..3), or the port has
   // not dropped the previous transport yet (wantsClose(); state 0).
