@@ -1188,9 +1188,7 @@ export class Session {
         return this.bigHead(start);
       }
       if (r < 0) {
-        const e: u8 = u8(-r);
-        this.log(LogLevel.ERROR, "bad packet", this.rx.subarray(start, this.rxLen), r);
-        this.protocolError(reason5ForErr(e), LOG_LEVEL === 0 ? "" : e >= DECODE5_ERR_FIRST ? decode5ErrName(e) : decodeErrName(e as DecodeErr));
+        this.bad5(u8(-r), start);
         return 0;
       }
       start += u32(r);
@@ -1338,7 +1336,14 @@ export class Session {
       this.closeBad(e as DecodeErr);
       return;
     }
-    this.log(LogLevel.ERROR, "bad packet", this.rx.subarray(0, this.rxLen), i32(-i32(e)));
+    this.bad5(e, 0);
+  }
+
+  /** MQTT 5: a malformed packet (rx from `at` holds it: its bytes and the
+   *  error, negated, in the log) is answered with DISCONNECT and its reason
+   *  code (parse5 and bigBad: one copy of the lines). */
+  private bad5(e: u8, at: u32): void {
+    this.log(LogLevel.ERROR, "bad packet", this.rx.subarray(at, this.rxLen), i32(-i32(e)));
     this.protocolError(reason5ForErr(e), LOG_LEVEL === 0 ? "" : e >= DECODE5_ERR_FIRST ? decode5ErrName(e) : decodeErrName(e as DecodeErr));
   }
 
