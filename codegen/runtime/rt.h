@@ -78,12 +78,17 @@ static inline uint32_t rt_idx64(int64_t i) { return (i < 0 || i > (int64_t)UINT3
  * 2^32 stays out of range as it is under Node. */
 static inline uint32_t rt_idx_add(uint32_t a, uint32_t b) { return a + b < a ? UINT32_MAX : a + b; }
 
+/* The view's pointer advanced by start (<= its length): added as an integer,
+ * one instruction; `p + start` is undefined for an empty view's NULL, and the
+ * test that avoided it cost a branch at every slice. */
+#define RT_ADVANCE(p, start) ((uint8_t *)((uintptr_t)(p) + (start)))
+
 /* b.subarray(start, end): both clamped to the length, as in JavaScript. */
 static inline rt_bytes rt_subarray(rt_bytes b, uint32_t start, uint32_t end) {
   rt_bytes r;
   if (end > b.len) end = b.len;
   if (start > end) start = end;
-  r.p = start ? b.p + start : b.p;
+  r.p = RT_ADVANCE(b.p, start);
   r.len = end - start;
   return r;
 }
@@ -92,7 +97,7 @@ static inline rt_bytes rt_subarray(rt_bytes b, uint32_t start, uint32_t end) {
  * b.subarray(start), start <= b.len): nothing to clamp. */
 static inline rt_bytes rt_slice(rt_bytes b, uint32_t start, uint32_t end) {
   rt_bytes r;
-  r.p = start ? b.p + start : b.p;
+  r.p = RT_ADVANCE(b.p, start);
   r.len = end - start;
   return r;
 }
@@ -101,12 +106,9 @@ static inline rt_bytes rt_slice_from(rt_bytes b, uint32_t start) { return rt_sli
 /* The helpers GCC may keep out of line take views as pointer and length (_v),
  * behind always-inlined wrappers: a struct parameter is stored to the stack. */
 
-/* copyBytes: copies all of src to dst at off, or nothing when it does not fit. */
-static inline bool rt_copy_bytes_v(uint8_t *dp, uint32_t dlen, uint32_t off, const uint8_t *sp, uint32_t slen) {
-  if (off > dlen || slen > dlen - off) return false;
-  if (slen) rt_memmove(dp + off, sp, slen);
-  return true;
-}
+/* copyBytes: copies all of src to dst at off, or nothing when it does not fit.
+ * Out of line, once, in rt.c: as a static inline GCC kept a copy per module. */
+bool rt_copy_bytes_v(uint8_t *dp, uint32_t dlen, uint32_t off, const uint8_t *sp, uint32_t slen);
 static RT_INLINE bool rt_copy_bytes(rt_bytes dst, uint32_t off, rt_bytes src) { return rt_copy_bytes_v(dst.p, dst.len, off, src.p, src.len); }
 
 static inline bool rt_bytes_equal_v(const uint8_t *ap, uint32_t alen, const uint8_t *bp, uint32_t blen) {
