@@ -106,10 +106,30 @@ static inline rt_bytes rt_slice_from(rt_bytes b, uint32_t start) { return rt_sli
 /* The helpers GCC may keep out of line take views as pointer and length (_v),
  * behind always-inlined wrappers: a struct parameter is stored to the stack. */
 
-/* copyBytes: copies all of src to dst at off, or nothing when it does not fit.
- * Out of line, once, in rt.c: as a static inline GCC kept a copy per module. */
-bool rt_copy_bytes_v(uint8_t *dp, uint32_t dlen, uint32_t off, const uint8_t *sp, uint32_t slen);
+/* copyBytes: copies all of src to dst at off, or nothing when it does not fit. */
+static inline bool rt_copy_bytes_in(uint8_t *dp, uint32_t dlen, uint32_t off, const uint8_t *sp, uint32_t slen) {
+  if (off > dlen || slen > dlen - off) return false;
+  if (slen) rt_memmove(dp + off, sp, slen);
+  return true;
+}
+static inline void rt_copy_into_in(uint8_t *dp, uint32_t dlen, uint32_t off, const uint8_t *sp, uint32_t slen) {
+  (void)rt_copy_bytes_in(dp, dlen, off, sp, slen);
+}
+/* The same, out of line once (rt.c). Built for size (-Os), every module calls
+ * them: as a static inline GCC kept a copy per module; built for speed, they
+ * are inlined. rt_copy_into is copyBytes as a statement (its answer unused:
+ * memmove's call ends it). */
+bool rt_copy_bytes_out(uint8_t *dp, uint32_t dlen, uint32_t off, const uint8_t *sp, uint32_t slen);
+void rt_copy_into_out(uint8_t *dp, uint32_t dlen, uint32_t off, const uint8_t *sp, uint32_t slen);
+#if defined(__OPTIMIZE_SIZE__)
+#define rt_copy_bytes_v rt_copy_bytes_out
+#define rt_copy_into_v rt_copy_into_out
+#else
+#define rt_copy_bytes_v rt_copy_bytes_in
+#define rt_copy_into_v rt_copy_into_in
+#endif
 static RT_INLINE bool rt_copy_bytes(rt_bytes dst, uint32_t off, rt_bytes src) { return rt_copy_bytes_v(dst.p, dst.len, off, src.p, src.len); }
+static RT_INLINE void rt_copy_into(rt_bytes dst, uint32_t off, rt_bytes src) { rt_copy_into_v(dst.p, dst.len, off, src.p, src.len); }
 
 static inline bool rt_bytes_equal_v(const uint8_t *ap, uint32_t alen, const uint8_t *bp, uint32_t blen) {
   return alen == blen && (alen == 0u || rt_memcmp(ap, bp, alen) == 0);

@@ -526,7 +526,7 @@ void Session_txConsumed(Session *self, uint32_t n) {
   }
 #line 644 "ts-src/mqtt/session.ts"
   self->txHeadLeft = at - n;
-  rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
+  rt_copy_into(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   self->txLen = self->txLen - n;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
     Session_queueDisconnect(self);
@@ -963,7 +963,7 @@ bool Session_restore_v(Session *self, uint32_t seq, uint32_t meta, uint8_t *data
   r->unsent = true;
   r->done = 0;
   r->seq = seq;
-  rt_copy_bytes(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, data);
+  rt_copy_into(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, data);
   self->storeUsed += data.len;
   self->recCount++;
   if (seq >= self->nextSeq) {
@@ -1051,7 +1051,7 @@ uint16_t Session_subscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_l
     return 0;
   }
   Sub *s = &self->subs[self->subCount];
-  rt_copy_bytes(RT_BYTES(s->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, filter);
+  rt_copy_into(RT_BYTES(s->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, filter);
   s->filterLen = filter.len;
   s->qos = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
   s->granted = 0;
@@ -1163,7 +1163,7 @@ void Session_onRecv_v(Session *self, uint8_t *data_p, uint32_t data_len, uint32_
       n = rest.len;
     }
 #line 1110 "ts-src/mqtt/session.ts"
-    rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_slice(rest, 0, n));
+    rt_copy_into(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_slice(rest, 0, n));
     self->rxLen += n;
     // rx never stays full: recvLimit() (and parse5's limit) is at most its
     // size, so what parse() leaves is the start of a packet that fits, or
@@ -1222,7 +1222,7 @@ static uint32_t Session_parse(Session *self) {
 
 /** Drops the first `k` bytes of rx (k <= rxLen). */
 static void Session_rxDrop(Session *self, uint32_t k) {
-  rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), k, self->rxLen));
+  rt_copy_into(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), k, self->rxLen));
   self->rxLen = self->rxLen - k;
 }
 
@@ -1970,7 +1970,7 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
       session5_convertedPart(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, at + n), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5, r->done);
 #line 1706 "ts-src/mqtt/session.ts"
     } else {
-      rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
+      rt_copy_into(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
     }
 #line 1707 "ts-src/mqtt/session.ts"
     if (r->done == 0) {
@@ -2061,14 +2061,14 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   uint32_t h2 = 1u + codec_remainingLengthSize(rem - 2u);
   uint32_t idAt = ((at + h) + 2u) + (uint32_t)((rt_bytes_get(m, rt_idx_add(at, h)) << 8) | rt_bytes_get(m, rt_idx64(((int64_t)at + (int64_t)h) + 1)));
   // Topic field to just after the new header, then what followed the id.
-  rt_copy_bytes(m, at + h2, rt_subarray(m, at + h, idAt));
+  rt_copy_into(m, at + h2, rt_subarray(m, at + h, idAt));
   uint32_t tail = (at + h2) + ((idAt - at) - h);
-  rt_copy_bytes(m, tail, rt_subarray(m, idAt + 2u, at + r->len));
+  rt_copy_into(m, tail, rt_subarray(m, idAt + 2u, at + r->len));
   rt_bytes_set(m, at, (uint8_t)(rt_bytes_get(m, at) & 0xf0)); // QoS 0: no DUP either
   codec_putVarint(m, at + 1u, rem - 2u);
   uint32_t n = (r->len - 2u) - (h - h2);
   uint32_t gap = r->len - n;
-  rt_copy_bytes(m, at + n, rt_subarray(m, at + r->len, self->storeUsed));
+  rt_copy_into(m, at + n, rt_subarray(m, at + r->len, self->storeUsed));
   self->storeUsed = self->storeUsed - gap;
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *o = &self->recs[i];
@@ -2599,7 +2599,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
   // One memmove in C (overlap-safe, like TypedArray.set under Node).
-  rt_copy_bytes(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), off, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), off + len, self->storeUsed));
+  rt_copy_into(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), off, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), off + len, self->storeUsed));
   self->storeUsed = end;
   r->len = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
