@@ -320,6 +320,11 @@ export class Sub {
  *  the DROPPED event takes its views. */
 const dropScratch: Packet = new Packet();
 
+/** Moves b[from, end) down to `to` (one memmove: what lay between goes). */
+function cut(b: Bytes, to: u32, from: u32, end: u32): void {
+  copyBytes(b, to, b.subarray(from, end));
+}
+
 function minU32(a: u32, b: u32): u32 {
   return a < b ? a : b;
 }
@@ -642,7 +647,7 @@ export class Session {
     let at: u32 = this.txHeadLeft;
     while (at < n) at = u32(at + packetLenAt(this.tx, at));
     this.txHeadLeft = u32(at - n);
-    copyBytes(this.tx, 0, this.tx.subarray(n, this.txLen));
+    cut(this.tx, 0, n, this.txLen);
     this.txLen = u32(this.txLen - n);
     if (this.state === SessionState.DISCONNECTING && !this.closing) this.queueDisconnect();
     // Space freed: packets that did not fit may go now.
@@ -1154,7 +1159,7 @@ export class Session {
 
   /** Drops the first `k` bytes of rx (k <= rxLen). */
   private rxDrop(k: u32): void {
-    copyBytes(this.rx, 0, this.rx.subarray(k, this.rxLen));
+    cut(this.rx, 0, k, this.rxLen);
     this.rxLen = u32(this.rxLen - k);
   }
 
@@ -2175,7 +2180,7 @@ export class Session {
     const len: u32 = r.len;
     const end: u32 = u32(this.storeUsed - len);
     // One memmove in C (overlap-safe, like TypedArray.set under Node).
-    copyBytes(this.store, off, this.store.subarray(u32(off + len), this.storeUsed));
+    cut(this.store, off, u32(off + len), this.storeUsed);
     this.storeUsed = end;
     r.len = 0;
     for (let i: u32 = 0; i < this.recCount; i++) {
