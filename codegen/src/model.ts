@@ -114,6 +114,13 @@ export function jsdocTag(n: ts.Node, tag: string): string | undefined {
   return undefined;
 }
 
+/** Tagged `@noinline`: emitted with RT_NOINLINE (GCC's noinline). For flash:
+ *  GCC's -Os inlining may copy a small function into each caller; one copy
+ *  and a call each can be smaller (measure: it may also be larger). */
+export function noinline(n: ts.Node): boolean {
+  return jsdocTag(n, "noinline") !== undefined;
+}
+
 /** Tagged as called by hand-written C: `@cextern`, or `@capi` (the C API wrapper in compat.c that calls it). */
 export function calledFromC(n: ts.Node): boolean {
   return jsdocTag(n, "cextern") !== undefined || jsdocTag(n, "capi") !== undefined;

@@ -37,6 +37,8 @@ typedef struct rt_bytes {
 /* The wrapper of a function that takes its byte views as pointer and length
  * (the compiler's splitWrapper()): always inlined, so the views go in registers. */
 #define RT_INLINE inline __attribute__((always_inline))
+/* A function tagged @noinline: one copy, called (see SUBSET.md). */
+#define RT_NOINLINE __attribute__((noinline))
 /* Module storage is zeroed .bss; a constructor sets the non-zero fields before
  * main()/app_main() (ESP-IDF and newlib's crt0 run .init_array). */
 #define RT_CONSTRUCTOR __attribute__((constructor))
