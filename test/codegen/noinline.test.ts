@@ -1,10 +1,12 @@
-// JSDoc `@noinline` (codegen/SUBSET.md): the function is emitted with
-// RT_NOINLINE (GCC's noinline) on its prototype and definition. Checked on
-// test/codegen/noinline: the tag reaches the C of the tagged function only;
-// Node and C (gcc -Werror, ASan, UBSan) print the same; compiled for
-// Cortex-M3 at -Os the tagged function is still a function of its own and
-// the untagged twin is inlined (without the tag both are inlined: the test
-// fails).
+// JSDoc `@noinline` and `@inline` (codegen/SUBSET.md): the function is
+// emitted with RT_NOINLINE (GCC's noinline), or as `static RT_INLINE`
+// (always_inline), on its prototype and definition. Checked on
+// test/codegen/noinline: each tag reaches the C of its function only; Node
+// and C (gcc -Werror, ASan, UBSan) print the same; compiled for Cortex-M3 at
+// -Os the @noinline function is still a function of its own while its
+// untagged twin is inlined, and the @inline one is inlined while its untagged
+// twin is called (without the tags the test fails). Misuse (@inline on a
+// function external in C, both tags) is rejected: reject/inline_tags.ts.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -24,10 +26,12 @@ function out(): Map<string, string> {
   return r.files;
 }
 
-test("noinline: RT_NOINLINE on the tagged function's prototype and definition only", () => {
+test("noinline: RT_NOINLINE / RT_INLINE on the tagged functions' prototypes and definitions only", () => {
   const c = out().get("noinline.c")!;
   assert.equal([...c.matchAll(/^RT_NOINLINE static void noinline_addKept\(uint32_t n\)/gm)].length, 2, c);
   assert.equal([...c.matchAll(/RT_NOINLINE/g)].length, 2, c);
+  assert.equal([...c.matchAll(/^static RT_INLINE void noinline_mixForced\(uint32_t n\)/gm)].length, 2, c);
+  assert.equal([...c.matchAll(/RT_INLINE/g)].length, 2, c);
 });
 
 test("noinline: Node and C print the same", { skip: gcc ? false : "no gcc" }, async () => {
@@ -39,7 +43,7 @@ test("noinline: Node and C print the same", { skip: gcc ? false : "no gcc" }, as
   let node = "";
   rt.setPrintSink((s) => { node += s; });
   try { mod.main(); } finally { rt.setPrintSink((s) => { process.stdout.write(s); }); }
-  assert.equal(node, "58\n");
+  assert.equal(node, "2915475457\n");
   const dir = path.join(tmp, "host");
   writeFiles(dir, files);
   fs.writeFileSync(path.join(dir, "main.c"), `#include "noinline.h"\nint main(void) {\n  noinline_main();\n  return 0;\n}\n`);
@@ -51,7 +55,7 @@ test("noinline: Node and C print the same", { skip: gcc ? false : "no gcc" }, as
   assert.equal(r.stdout, node);
 });
 
-test("noinline: at -Os on Cortex-M3 the tagged function stays out of line, its untagged twin is inlined", { skip: arm && nm ? false : "no arm-none-eabi-gcc" }, async () => {
+test("noinline: at -Os on Cortex-M3 @noinline stays out of line and @inline is inlined, their untagged twins the other way", { skip: arm && nm ? false : "no arm-none-eabi-gcc" }, async () => {
   const dir = path.join(tmp, "arm");
   writeFiles(dir, out());
   const obj = path.join(dir, "noinline.o");
@@ -61,4 +65,6 @@ test("noinline: at -Os on Cortex-M3 the tagged function stays out of line, its u
   const syms = (await run(nm!, [obj], { timeoutMs: 30_000 })).stdout;
   assert.match(syms, / t noinline_addKept$/m, syms);
   assert.doesNotMatch(syms, /noinline_addInlined/, syms);
+  assert.match(syms, / t noinline_mixCalled$/m, syms);
+  assert.doesNotMatch(syms, /noinline_mixForced/, syms);
 });

@@ -700,7 +700,8 @@ export class Session {
     return true;
   }
 
-  /** Puts DISCONNECT into tx and lets the port close once it is written. */
+  /** Puts DISCONNECT into tx and lets the port close once it is written.
+   *  @inline (GCC kept it out of line, in part: its two copies are smaller) */
   private queueDisconnect(): void {
     // A packet half streamed into tx must end first: txConsumed() calls again.
     if (this.streaming) return;
@@ -2135,6 +2136,8 @@ export class Session {
     return -1;
   }
 
+  /** The subscription with this packet id in `state`, or -1. @inline (its
+   *  one caller is in the receive path, which GCC found too large to grow) */
   private findSub(id: u16, state: u8): i32 {
     for (let i: u32 = 0; i < this.subCount; i++) {
       if (this.subs[i].packetId === id && this.subs[i].state === state) return i32(i);
