@@ -17,6 +17,7 @@ static const char *session_txt(const char *s);
 static const char *session_connackReason(uint8_t code);
 static RT_UNUSED void Session_configure(Session *self, SessionConfig *c);
 static bool Session_opening(Session *self, uint32_t now);
+static bool Session_stillOpen(Session *self);
 static bool Session_opened(Session *self, uint32_t n, bool bad, uint32_t now);
 static uint32_t Session_encodeConnect5(Session *self, ConnectOptions *o);
 static uint32_t Session_maxPacket5(Session *self);
@@ -38,6 +39,7 @@ static uint32_t Session_bigHead(Session *self, uint32_t start);
 static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len);
 static RT_INLINE uint32_t Session_bigFeed(Session *self, rt_bytes d) { return Session_bigFeed_v(self, d.p, d.len); }
 static void Session_bigBad(Session *self, uint8_t e);
+static void Session_bad5(Session *self, uint8_t e, uint32_t at);
 static void Session_closeBad(Session *self, DecodeErr e);
 static DecodeErr Session_bigHeaderDone(Session *self);
 static void Session_bigPropsDone(Session *self);
@@ -100,70 +102,68 @@ static const char session__s2[] = "identifier rejected";
 static const char session__s3[] = "server unavailable";
 static const char session__s4[] = "bad user name or password";
 static const char session__s5[] = "not authorized";
-static const char session__s6[] = "connect: a connection is still open";
+static const char session__s6[] = "connect: still open";
 static const char session__s7[] = "password without user name";
-static const char session__s8[] = "connect: CONNECT too big or invalid";
+static const char session__s8[] = "CONNECT too big or invalid";
 static const char session__s9[] = "disconnected";
 static const char session__s10[] = "connection lost";
 static const char session__s11[] = "disconnect: tx full, dropped";
 static const char session__s12[] = "no CONNACK in time";
-static const char session__s13[] = "no PINGRESP within keep_alive / 2";
+static const char session__s13[] = "no PINGRESP in time";
 static const char session__s14[] = "tx full, no PINGREQ";
 static const char session__s15[] = "PINGREQ";
-static const char session__s16[] = "publish: bad QoS";
-static const char session__s17[] = "publish: invalid topic name";
-static const char session__s18[] = "publish: invalid MQTT 5 properties";
-static const char session__s19[] = "publish: too big for MQTT";
-static const char session__s20[] = "publish: too big for the broker's Maximum Packet Size";
-static const char session__s21[] = "publish: QoS 0 while not connected";
-static const char session__s22[] = "publish: too big for MGOS_MQTT_STORE_SIZE";
-static const char session__s23[] = "publish: offline and max_queue_length is 0";
-static const char session__s24[] = "publish: offline queue full (max_queue_length)";
-static const char session__s25[] = "publish: outbox full";
-static const char session__s26[] = "publish: no packet id free";
-static const char session__s27[] = "publish: encoding failed";
-static const char session__s28[] = "subscribe: bad QoS";
-static const char session__s29[] = "subscribe: invalid topic filter";
-static const char session__s30[] = "subscribe: filter > MAX_FILTER_LEN";
-static const char session__s31[] = "subscribe: table full";
-static const char session__s32[] = "unsubscribe: no match";
-static const char session__s33[] = "bad packet";
-static const char session__s34[] = "packet before CONNACK";
-static const char session__s35[] = "PUBLISH topic longer than the receive buffer, skipped";
-static const char session__s36[] = "PUBLISH properties longer than the receive buffer, skipped";
-static const char session__s37[] = "PUBLISH larger than the receive buffer, skipped";
-static const char session__s38[] = "PINGRESP";
-static const char session__s39[] = "unexpected second CONNACK";
-static const char session__s40[] = "CONNACK reason string: ";
-static const char session__s41[] = "session present with clean session";
-static const char session__s42[] = "duplicate QoS 2 PUBLISH";
-static const char session__s43[] = "PUBACK for a QoS 2 message: the server took it at QoS 1";
-static const char session__s44[] = "PUBACK: unexpected id";
-static const char session__s45[] = "PUBREC: unexpected id";
-static const char session__s46[] = "PUBCOMP: unexpected id";
-static const char session__s47[] = "PUBREL: unknown id";
-static const char session__s48[] = "subscription refused";
-static const char session__s49[] = "UNSUBACK: unknown id";
-static const char session__s50[] = "SUBACK: unknown id";
-static const char session__s51[] = "stream lost";
-static const char session__s52[] = "broker's Maximum QoS is 0: sent at QoS 0";
-static const char session__s53[] = "broker's Maximum QoS is 1: sent at QoS 1";
-static const char session__s54[] = "broker has Retain Available 0: sent without RETAIN";
-static const char session__s55[] = "larger than the broker's Maximum Packet Size, dropped (DROPPED event)";
-static const char session__s56[] = "queue full, oldest dropped (DROPPED event)";
-static const char session__s57[] = "too many acks pending";
-static const char session__s58[] = "topic alias never set";
-static const char session__s59[] = "topic alias above our Topic Alias Maximum";
-static const char session__s60[] = "topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)";
-static const char session__s61[] = "broker exceeded our Receive Maximum";
-static const char session__s62[] = "DISCONNECT from the broker: ";
-static const char session__s63[] = "AUTH without an authentication method";
-static const char session__s64[] = "in-flight dropped (clean session)";
-static const char session__s65[] = "rx QoS 2 table full";
-static const char session__s66[] = "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
-static const char session__s67[] = "string over 65535 bytes";
-static const char session__s68[] = "invalid will topic";
-static const char session__s69[] = "client id or user name not UTF-8";
+static const char session__s16[] = "bad QoS";
+static const char session__s17[] = "invalid topic";
+static const char session__s18[] = "invalid MQTT 5 properties";
+static const char session__s19[] = "too big for MQTT";
+static const char session__s20[] = "too big for the broker's Maximum Packet Size";
+static const char session__s21[] = "QoS 0 while not connected";
+static const char session__s22[] = "too big for MGOS_MQTT_STORE_SIZE";
+static const char session__s23[] = "offline and max_queue_length is 0";
+static const char session__s24[] = "offline queue full (max_queue_length)";
+static const char session__s25[] = "outbox full";
+static const char session__s26[] = "no packet id free";
+static const char session__s27[] = "PUBLISH encoding failed";
+static const char session__s28[] = "filter > MAX_FILTER_LEN";
+static const char session__s29[] = "subscribe: table full";
+static const char session__s30[] = "unsubscribe: no match";
+static const char session__s31[] = "packet before CONNACK";
+static const char session__s32[] = "PUBLISH topic longer than the receive buffer, skipped";
+static const char session__s33[] = "PUBLISH properties longer than the receive buffer, skipped";
+static const char session__s34[] = "PUBLISH larger than the receive buffer, skipped";
+static const char session__s35[] = "bad packet";
+static const char session__s36[] = "PINGRESP";
+static const char session__s37[] = "second CONNACK";
+static const char session__s38[] = "CONNACK reason string: ";
+static const char session__s39[] = "unexpected session present";
+static const char session__s40[] = "duplicate QoS 2 PUBLISH";
+static const char session__s41[] = "PUBACK for a QoS 2 message: the server took it at QoS 1";
+static const char session__s42[] = "PUBACK: unexpected id";
+static const char session__s43[] = "PUBREC: unexpected id";
+static const char session__s44[] = "PUBCOMP: unexpected id";
+static const char session__s45[] = "PUBREL: unknown id";
+static const char session__s46[] = "subscription refused";
+static const char session__s47[] = "UNSUBACK: unknown id";
+static const char session__s48[] = "SUBACK: unknown id";
+static const char session__s49[] = "stream lost";
+static const char session__s50[] = "broker's Maximum QoS is 0: sent at QoS 0";
+static const char session__s51[] = "broker's Maximum QoS is 1: sent at QoS 1";
+static const char session__s52[] = "broker has Retain Available 0: sent without RETAIN";
+static const char session__s53[] = "larger than the broker's Maximum Packet Size, dropped (DROPPED event)";
+static const char session__s54[] = "queue full, oldest dropped (DROPPED event)";
+static const char session__s55[] = "ack queue full";
+static const char session__s56[] = "topic alias never set";
+static const char session__s57[] = "topic alias above our Topic Alias Maximum";
+static const char session__s58[] = "topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)";
+static const char session__s59[] = "broker exceeded our Receive Maximum";
+static const char session__s60[] = "DISCONNECT from the broker: ";
+static const char session__s61[] = "AUTH without an authentication method";
+static const char session__s62[] = "in-flight dropped (clean session)";
+static const char session__s63[] = "rx QoS 2 table full";
+static const char session__s64[] = "strings over MGOS_MQTT_CONFIG_STR_SIZE";
+static const char session__s65[] = "string over 65535 bytes";
+static const char session__s66[] = "invalid will topic";
+static const char session__s67[] = "client_id or user not UTF-8";
 
 /** A dropped message's PUBLISH read back (dropRec): shared by all sessions,
  *  the DROPPED event takes its views. */
@@ -390,7 +390,7 @@ bool Session_isConnected(Session *self) {
 #line 529 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   if (!Session_opening(self, now)) {
-    return false;
+    return Session_stillOpen(self);
   }
 #line 531 "ts-src/mqtt/session.ts"
   SessionConfig *c = &self->cfg;
@@ -419,27 +419,35 @@ bool Session_connect(Session *self, uint32_t now) {
    *  mg_send_mqtt_handshake_opt). The session keeps nothing from `o`. */
 bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   if (!Session_opening(self, now)) {
-    return false;
+    return Session_stillOpen(self);
   }
 #line 549 "ts-src/mqtt/session.ts"
   uint32_t n = Session_isV5(self) ? Session_encodeConnect5(self, o) : codec_encodeConnect(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o);
   return Session_opened(self, n, o->password.len > 0 && o->userName.len == 0, now);
 }
 
-/** Before CONNECT is encoded: false when a connection is still under way. */
+/** Before CONNECT is encoded: false when a connection is still under way
+   *  (the caller logs it: stillOpen). */
 static bool Session_opening(Session *self, uint32_t now) {
   self->now = now;
-  // Connected or connecting (the state in the log: 1..3), or the port has
-  // not dropped the previous transport yet (wantsClose(); state 0).
   if (self->state != SessionState_DISCONNECTED || self->closing) {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_logNum(self, LogLevel_ERROR, session__s6, self->state);
-    }
-#line 560 "ts-src/mqtt/session.ts"
     return false;
   }
+#line 558 "ts-src/mqtt/session.ts"
   Session_dropLink(self);
   return true;
+}
+
+/** connect() refused by opening(): its error line, false. Apart, so that
+   *  opening() (called twice) stays small enough to be inlined. */
+static bool Session_stillOpen(Session *self) {
+  // Connected or connecting (the state in the log: 1..3), or the port has
+  // not dropped the previous transport yet (wantsClose(); state 0).
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+    Session_logNum(self, LogLevel_ERROR, session__s6, self->state);
+  }
+#line 568 "ts-src/mqtt/session.ts"
+  return false;
 }
 
 /** CONNECT (`n` bytes, 0: not encoded; `bad`: for a password without a
@@ -450,7 +458,7 @@ static bool Session_opened(Session *self, uint32_t n, bool bad, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, bad ? session__s7 : session__s8, 0);
     }
-#line 572 "ts-src/mqtt/session.ts"
+#line 577 "ts-src/mqtt/session.ts"
     return false;
   }
   self->txLen = n;
@@ -528,12 +536,12 @@ void Session_txConsumed(Session *self, uint32_t n) {
   }
   // Walk the packets written (after the rest of one begun before): the
   // last one may be cut, remember its tail.
-#line 647 "ts-src/mqtt/session.ts"
+#line 652 "ts-src/mqtt/session.ts"
   uint32_t at = self->txHeadLeft;
   while (at < n) {
     at = at + session_packetLenAt(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at);
   }
-#line 649 "ts-src/mqtt/session.ts"
+#line 654 "ts-src/mqtt/session.ts"
   self->txHeadLeft = at - n;
   session_cut(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, n, self->txLen);
   self->txLen = self->txLen - n;
@@ -541,7 +549,7 @@ void Session_txConsumed(Session *self, uint32_t n) {
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 654 "ts-src/mqtt/session.ts"
+#line 659 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
@@ -571,11 +579,11 @@ void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 681 "ts-src/mqtt/session.ts"
+#line 686 "ts-src/mqtt/session.ts"
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_logNum(self, LogLevel_ERROR, reason, 0);
   }
-#line 682 "ts-src/mqtt/session.ts"
+#line 687 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, reason);
 }
 
@@ -587,7 +595,7 @@ RT_NOINLINE static void Session_closeQuietly(Session *self, const char *reason) 
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 691 "ts-src/mqtt/session.ts"
+#line 696 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -597,7 +605,7 @@ bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
     return false;
   }
-#line 698 "ts-src/mqtt/session.ts"
+#line 703 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -610,7 +618,7 @@ static RT_INLINE void Session_queueDisconnect(Session *self) {
   if (self->streaming) {
     return;
   }
-#line 708 "ts-src/mqtt/session.ts"
+#line 713 "ts-src/mqtt/session.ts"
   uint32_t n = 0;
   while (true) {
     n = Session_encodeDisconnect(self, Session_txFree(self));
@@ -621,17 +629,17 @@ static RT_INLINE void Session_queueDisconnect(Session *self) {
     // No room: the connection ends anyway, so the whole packets waiting make
     // way for it. A packet the port has begun must still be finished, or the
     // broker would read the DISCONNECT as part of it.
-#line 716 "ts-src/mqtt/session.ts"
+#line 721 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s11, rt_i32_of((self->txLen - self->txHeadLeft)));
     }
-#line 717 "ts-src/mqtt/session.ts"
+#line 722 "ts-src/mqtt/session.ts"
     self->txLen = self->txHeadLeft;
   }
   if (n == 0) {
     return;
   }
-#line 720 "ts-src/mqtt/session.ts"
+#line 725 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   self->closing = true;
 }
@@ -639,11 +647,11 @@ static RT_INLINE void Session_queueDisconnect(Session *self) {
 /** DISCONNECT: MQTT 5 with discReason (the same 2 bytes for 0). */
 static uint32_t Session_encodeDisconnect_v(Session *self, uint8_t *out_p, uint32_t out_len) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 726 "ts-src/mqtt/session.ts"
+#line 731 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     return codec_writeSimple(out, PacketType_DISCONNECT);
   }
-#line 727 "ts-src/mqtt/session.ts"
+#line 732 "ts-src/mqtt/session.ts"
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
   return codec5_encodeDisconnect5(out, self->discReason, p);
@@ -655,7 +663,7 @@ static void Session_protocolError(Session *self, uint8_t code, const char *why) 
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 736 "ts-src/mqtt/session.ts"
+#line 741 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     Session_close(self, why);
     return;
@@ -664,14 +672,14 @@ static void Session_protocolError(Session *self, uint8_t code, const char *why) 
     Session_log(self, LogLevel_ERROR, why, rt_str_bytes(packet5_reasonName(PacketType_DISCONNECT, code)), code);
   }
   // Only when no packet is cut half way in tx: the DISCONNECT must be whole on the wire.
-#line 742 "ts-src/mqtt/session.ts"
+#line 747 "ts-src/mqtt/session.ts"
   bool clean = self->txHeadLeft == 0 && !self->streaming;
   uint32_t ep = self->epoch;
   Session_closeQuietly(self, why);
   if ((!clean || (self->epoch != (ep + 1u))) || !self->closing) {
     return;
   }
-#line 746 "ts-src/mqtt/session.ts"
+#line 751 "ts-src/mqtt/session.ts"
   self->discReason = code;
   self->txLen = Session_encodeDisconnect(self, RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE));
   self->discReason = 0;
@@ -720,28 +728,28 @@ void Session_tick(Session *self, uint32_t now) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
         Session_logNum(self, LogLevel_WARN, session__s14, 0);
       }
-#line 791 "ts-src/mqtt/session.ts"
+#line 796 "ts-src/mqtt/session.ts"
     } else {
       Session_sent(self, n);
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_logNum(self, LogLevel_DEBUG, session__s15, 0);
       }
     }
-#line 795 "ts-src/mqtt/session.ts"
+#line 800 "ts-src/mqtt/session.ts"
     self->pingOutstanding = true;
     self->pingSentAt = now;
   }
   if (self->state != SessionState_CONNECTED) {
     return;
   }
-#line 799 "ts-src/mqtt/session.ts"
+#line 804 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 806 "ts-src/mqtt/session.ts"
+#line 811 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
@@ -749,7 +757,7 @@ uint16_t Session_nextPacketId(Session *self) {
       return self->lastId;
     }
   }
-#line 811 "ts-src/mqtt/session.ts"
+#line 816 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -761,20 +769,20 @@ uint16_t Session_nextPacketId(Session *self) {
 uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, uint8_t qos, bool retain, uint32_t now) {
   rt_bytes topic = RT_BYTES(topic_p, topic_len);
   rt_bytes payload = RT_BYTES(payload_p, payload_len);
-#line 820 "ts-src/mqtt/session.ts"
+#line 825 "ts-src/mqtt/session.ts"
   self->now = now;
   if (qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s16, topic, qos);
     }
-#line 823 "ts-src/mqtt/session.ts"
+#line 828 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   if (!topic_sendableTopic(topic, false)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s17, topic, 0);
     }
-#line 827 "ts-src/mqtt/session.ts"
+#line 832 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
@@ -785,13 +793,13 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (q > self->v5s[0].serverMaxQos) {
       q = self->v5s[0].serverMaxQos;
     }
-#line 835 "ts-src/mqtt/session.ts"
+#line 840 "ts-src/mqtt/session.ts"
     pl = codec5_propsSize(&self->v5s[0].pubProps, PacketType_PUBLISH);
     if (pl < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, session__s18, topic, 0);
       }
-#line 838 "ts-src/mqtt/session.ts"
+#line 843 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
     }
   }
@@ -800,7 +808,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s19, topic, rt_i32_of(payload.len));
     }
-#line 844 "ts-src/mqtt/session.ts"
+#line 849 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   bool connected = self->state == SessionState_CONNECTED;
@@ -809,7 +817,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s20, topic, rt_i32_of(size));
     }
-#line 850 "ts-src/mqtt/session.ts"
+#line 855 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   // A QoS 0 message goes straight into tx when nothing waits before it and
@@ -822,7 +830,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, session__s21, topic, 0);
       }
-#line 860 "ts-src/mqtt/session.ts"
+#line 865 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     // (A record streaming out is unsent until whole: nothing streams then.)
@@ -833,7 +841,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, session__s22, topic, rt_i32_of(size));
       }
-#line 868 "ts-src/mqtt/session.ts"
+#line 873 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
     }
     if (!connected) {
@@ -842,7 +850,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
           Session_log(self, LogLevel_DEBUG, session__s23, topic, 0);
         }
-#line 874 "ts-src/mqtt/session.ts"
+#line 879 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
       }
       while (Session_queuedCount(self) >= limit) {
@@ -851,7 +859,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
           if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
             Session_log(self, LogLevel_DEBUG, session__s24, topic, rt_i32_of(limit));
           }
-#line 880 "ts-src/mqtt/session.ts"
+#line 885 "ts-src/mqtt/session.ts"
           return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL);
         }
       }
@@ -863,7 +871,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
           Session_log(self, LogLevel_DEBUG, session__s25, topic, rt_i32_of(size));
         }
-#line 889 "ts-src/mqtt/session.ts"
+#line 894 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_FULL);
       }
     }
@@ -874,7 +882,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s26, topic, 0);
     }
-#line 897 "ts-src/mqtt/session.ts"
+#line 902 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_FULL);
   }
   // There is room for `size` bytes in tx or the store; the topic was checked first.
@@ -886,7 +894,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, session__s27, topic, 0);
       }
-#line 906 "ts-src/mqtt/session.ts"
+#line 911 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
     }
   } else {
@@ -930,7 +938,7 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 947 "ts-src/mqtt/session.ts"
+#line 952 "ts-src/mqtt/session.ts"
   uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   // Bit 7 of the state byte: the PUBLISH is MQTT 5 encoded.
   f(self, op, r->seq, session_storeMeta((uint8_t)(st | (r->v5 ? 0x80 : 0)), r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
@@ -941,25 +949,25 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
    *  PUBREL is due. False when it does not fit or is not a valid record. */
 bool Session_restore_v(Session *self, uint32_t seq, uint32_t meta, uint8_t *data_p, uint32_t data_len) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 956 "ts-src/mqtt/session.ts"
+#line 961 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((meta >> 24) & 0x7f);
   // Encoded for MQTT 5 (bit 7): sendable only with MQTT 5 compiled in.
   bool m5 = rt_i32_of(meta & 0x80000000u) != 0;
   if (m5 && CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return false;
   }
-#line 960 "ts-src/mqtt/session.ts"
+#line 965 "ts-src/mqtt/session.ts"
   uint8_t qos = (uint8_t)((meta >> 16) & 0xff);
   uint16_t id = (uint16_t)meta;
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
     return false;
   }
-#line 963 "ts-src/mqtt/session.ts"
+#line 968 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
       return false;
     }
-#line 965 "ts-src/mqtt/session.ts"
+#line 970 "ts-src/mqtt/session.ts"
   } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((data.p[0] >> 4) != PacketType_PUBLISH)) {
     return false;
   }
@@ -980,7 +988,7 @@ bool Session_restore_v(Session *self, uint32_t seq, uint32_t meta, uint8_t *data
   if (seq >= self->nextSeq) {
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 983 "ts-src/mqtt/session.ts"
+#line 988 "ts-src/mqtt/session.ts"
   return true;
 }
 
@@ -997,11 +1005,11 @@ uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
     return 0;
   }
-#line 997 "ts-src/mqtt/session.ts"
+#line 1002 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
     return 0;
   }
-#line 998 "ts-src/mqtt/session.ts"
+#line 1003 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
@@ -1010,7 +1018,7 @@ static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
     return;
   }
-#line 1004 "ts-src/mqtt/session.ts"
+#line 1009 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -1024,7 +1032,7 @@ static uint32_t Session_waitingToSend(Session *self) {
       n++;
     }
   }
-#line 1015 "ts-src/mqtt/session.ts"
+#line 1020 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1032,33 +1040,33 @@ static uint32_t Session_waitingToSend(Session *self) {
    *  again after every CONNACK). Returns the SUBSCRIBE's packet id, 0 if rejected. */
 uint16_t Session_subscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_len, uint8_t qos, int32_t tag) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 1021 "ts-src/mqtt/session.ts"
+#line 1026 "ts-src/mqtt/session.ts"
   if (qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s28, filter, qos);
+      Session_log(self, LogLevel_ERROR, session__s16, filter, qos);
     }
-#line 1023 "ts-src/mqtt/session.ts"
+#line 1028 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (!topic_sendableTopic(filter, true)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s29, filter, 0);
+      Session_log(self, LogLevel_ERROR, session__s17, filter, 0);
     }
-#line 1027 "ts-src/mqtt/session.ts"
+#line 1032 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s30, filter, rt_i32_of(filter.len));
+      Session_log(self, LogLevel_ERROR, session__s28, filter, rt_i32_of(filter.len));
     }
-#line 1031 "ts-src/mqtt/session.ts"
+#line 1036 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s31, filter, 0);
+      Session_log(self, LogLevel_ERROR, session__s29, filter, 0);
     }
-#line 1035 "ts-src/mqtt/session.ts"
+#line 1040 "ts-src/mqtt/session.ts"
     return 0;
   }
   Sub *s = &self->subs[self->subCount];
@@ -1085,18 +1093,18 @@ uint16_t Session_subscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_l
    *  (after the next CONNACK when offline). Returns its packet id, 0 if none matched. */
 uint16_t Session_unsubscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_len) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 1060 "ts-src/mqtt/session.ts"
+#line 1065 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     // (SUB_PENDING, SUB_SENT or ACTIVE: no slot below subCount is FREE.)
     if (s->state > SubState_ACTIVE) {
       continue;
     }
-#line 1064 "ts-src/mqtt/session.ts"
+#line 1069 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 1065 "ts-src/mqtt/session.ts"
+#line 1070 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -1104,9 +1112,9 @@ uint16_t Session_unsubscribe_v(Session *self, uint8_t *filter_p, uint32_t filter
     return s->packetId;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, session__s32, filter, 0);
+    Session_log(self, LogLevel_WARN, session__s30, filter, 0);
   }
-#line 1072 "ts-src/mqtt/session.ts"
+#line 1077 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -1120,7 +1128,7 @@ uint32_t Session_unsentBytes(Session *self) {
       n += tmp - r->done;
     }
   }
-#line 1082 "ts-src/mqtt/session.ts"
+#line 1087 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1132,7 +1140,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 1089 "ts-src/mqtt/session.ts"
+#line 1094 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1144,22 +1152,22 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 1096 "ts-src/mqtt/session.ts"
+#line 1101 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 1103 "ts-src/mqtt/session.ts"
+#line 1108 "ts-src/mqtt/session.ts"
 void Session_onRecv_v(Session *self, uint8_t *data_p, uint32_t data_len, uint32_t now) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 1104 "ts-src/mqtt/session.ts"
+#line 1109 "ts-src/mqtt/session.ts"
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 1106 "ts-src/mqtt/session.ts"
+#line 1111 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while ((off < data.len && Session_receiving(self)) && self->epoch == ep) {
@@ -1173,7 +1181,7 @@ void Session_onRecv_v(Session *self, uint8_t *data_p, uint32_t data_len, uint32_
     if (n > rest.len) {
       n = rest.len;
     }
-#line 1117 "ts-src/mqtt/session.ts"
+#line 1122 "ts-src/mqtt/session.ts"
     rt_copy_into(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_slice(rest, 0, n));
     self->rxLen += n;
     // rx never stays full: recvLimit() (and parse5's limit) is at most its
@@ -1201,7 +1209,7 @@ static uint32_t Session_parse(Session *self) {
   if (Session_isV5(self)) {
     return Session_parse5(self);
   }
-#line 1142 "ts-src/mqtt/session.ts"
+#line 1147 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t start = 0;
   while (Session_receiving(self) && self->epoch == ep) {
@@ -1211,11 +1219,11 @@ static uint32_t Session_parse(Session *self) {
     }
     // Too large to buffer, not malformed: streamed (the reference closed
     // here, and a persistent session then got it again at every reconnect).
-#line 1149 "ts-src/mqtt/session.ts"
+#line 1154 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       return Session_bigHead(self, start);
     }
-#line 1150 "ts-src/mqtt/session.ts"
+#line 1155 "ts-src/mqtt/session.ts"
     if (r < 0) {
       Session_closeBad(self, (DecodeErr)(uint8_t)(-(int64_t)r));
       return 0;
@@ -1227,7 +1235,7 @@ static uint32_t Session_parse(Session *self) {
   if (self->epoch == ep && start > 0) {
     Session_rxDrop(self, start);
   }
-#line 1159 "ts-src/mqtt/session.ts"
+#line 1164 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -1249,7 +1257,7 @@ static uint32_t Session_parse5(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1178 "ts-src/mqtt/session.ts"
+#line 1183 "ts-src/mqtt/session.ts"
     Packet *b = &v->pkt.base;
     if (((r == (-DecodeErr_TOO_LARGE)) && b->type == PacketType_PUBLISH) && (b->totalLen <= Session_maxPacket5(self))) {
       // Within our Maximum Packet Size, over the buffer: streamed as in 3.1.1.
@@ -1265,12 +1273,7 @@ static uint32_t Session_parse5(Session *self) {
       return Session_bigHead(self, start);
     }
     if (r < 0) {
-      uint8_t e = (uint8_t)(-(int64_t)r);
-      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, session__s33, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
-      }
-#line 1195 "ts-src/mqtt/session.ts"
-      Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
+      Session_bad5(self, (uint8_t)(-(int64_t)r), start);
       return 0;
     }
     start += (uint32_t)r;
@@ -1279,17 +1282,17 @@ static uint32_t Session_parse5(Session *self) {
     if (p->type == PacketType_CONNACK) {
       p->returnCode = v->pkt.reasonCode;
     }
-#line 1202 "ts-src/mqtt/session.ts"
+#line 1205 "ts-src/mqtt/session.ts"
     if ((p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) && !Session_aliasIn(self, p)) {
       return 0;
     }
-#line 1203 "ts-src/mqtt/session.ts"
+#line 1206 "ts-src/mqtt/session.ts"
     Session_handle(self, p);
   }
   if (self->epoch == ep && start > 0) {
     Session_rxDrop(self, start);
   }
-#line 1206 "ts-src/mqtt/session.ts"
+#line 1209 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -1300,10 +1303,10 @@ static uint32_t Session_parse5(Session *self) {
    *  the rest is streamed: returns how many bytes rx holds past where the
    *  stream goes on (they came in this read: the caller feeds them to
    *  bigFeed). A malformed head closes the connection as a small one would. */
-#line 1217 "ts-src/mqtt/session.ts"
+#line 1220 "ts-src/mqtt/session.ts"
 static uint32_t Session_bigHead(Session *self, uint32_t start) {
   if (self->state == SessionState_CONNECTING) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s34)); // any size: as handle()
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s31)); // any size: as handle()
     return 0;
   }
   Session_rxDrop(self, start);
@@ -1314,7 +1317,7 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
   if (have < (h + 2u)) {
     return 0;
   }
-#line 1228 "ts-src/mqtt/session.ts"
+#line 1231 "ts-src/mqtt/session.ts"
   uint32_t tl = (uint32_t)((rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, h) << 8) | rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, rt_idx_add(h, 1)));
   uint32_t rem = p->remLen;
   uint32_t idLen = (uint32_t)((p->qos > 0) ? 2 : 0);
@@ -1324,14 +1327,14 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
   DecodeErr e = DecodeErr_OK;
   if ((2u + tl) > rem) {
     e = DecodeErr_STRING_OVERRUN;
-#line 1236 "ts-src/mqtt/session.ts"
+#line 1239 "ts-src/mqtt/session.ts"
   } else if (tl == 0 && !v5) {
     e = DecodeErr_EMPTY_TOPIC;
-#line 1237 "ts-src/mqtt/session.ts"
+#line 1240 "ts-src/mqtt/session.ts"
   } else if ((((2u + tl) + idLen) + (uint32_t)(v5 ? 1 : 0)) > rem) {
     e = DecodeErr_BAD_LENGTH;
   }
-#line 1238 "ts-src/mqtt/session.ts"
+#line 1241 "ts-src/mqtt/session.ts"
   if (e != DecodeErr_OK) {
     self->rxLen = h + 2u;
     Session_bigBad(self, e);
@@ -1343,11 +1346,11 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
   if (keep < (h + 2u)) {
     keep = h + 2u;
   }
-#line 1247 "ts-src/mqtt/session.ts"
+#line 1250 "ts-src/mqtt/session.ts"
   if (have < keep) {
     return 0;
   }
-#line 1248 "ts-src/mqtt/session.ts"
+#line 1251 "ts-src/mqtt/session.ts"
   self->rxLen = keep;
   // (The payload view is set by the event that shows it: bigSkip, bigPayload.)
   p->topic = rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), h + 2u, keep);
@@ -1360,7 +1363,7 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
   if (v5) {
     BigProps_reset(&self->v5s[0].bigProps);
   }
-#line 1258 "ts-src/mqtt/session.ts"
+#line 1261 "ts-src/mqtt/session.ts"
   self->rxTake = false;
   // bigFeed reads the rest of the topic and the id into bigId (its last
   // two bytes are the id), from the head's last byte on: at least one
@@ -1377,7 +1380,7 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
    *  the caller's loop calls again while the connection lasts. */
 static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
   rt_bytes d = RT_BYTES(d_p, d_len);
-#line 1273 "ts-src/mqtt/session.ts"
+#line 1276 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t pos = self->bigPos;
   uint32_t n = 1;
@@ -1389,7 +1392,7 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
     if (self->bigPos == self->bigIdEnd) {
       bad = Session_bigHeaderDone(self);
     }
-#line 1282 "ts-src/mqtt/session.ts"
+#line 1285 "ts-src/mqtt/session.ts"
   } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->bigPayAt == 0) {
     // MQTT 5: the property length and block, between packet id and payload.
     BigProps *bp = &self->v5s[0].bigProps;
@@ -1416,12 +1419,12 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
     if (self->bigPos == self->bigTotal && self->pkt.qos == 2) {
       Session_rxQos2Add(self, self->pkt.packetId);
     }
-#line 1306 "ts-src/mqtt/session.ts"
+#line 1309 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE != 0 && self->big != BigRx_DISCARD) {
       Session_bigPayload(self, rt_slice(d, 0, n), pos - self->bigPayAt);
     }
   }
-#line 1308 "ts-src/mqtt/session.ts"
+#line 1311 "ts-src/mqtt/session.ts"
   if (bad != 0) {
     Session_bigBad(self, bad);
     return n;
@@ -1434,22 +1437,22 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
   // against any filter), properties that did not fit, an empty payload;
   // otherwise its first payload bytes were offered (bigPayload), or, with
   // fragments compiled out, have come.
-#line 1318 "ts-src/mqtt/session.ts"
+#line 1321 "ts-src/mqtt/session.ts"
   if ((self->big == BigRx_UNDECIDED && (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || self->bigPayAt > 0)) && self->bigPos >= self->bigPayAt) {
     bool whole = self->rxLen == self->bigTopicEnd;
     bool lost = ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && Session_isV5(self)) && !self->v5s[0].bigProps.keep) && self->v5s[0].bigProps.len > 0;
     if (((!whole || lost) || self->bigPayAt == self->bigTotal) || (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 && self->bigPos > self->bigPayAt)) {
-      Session_bigSkip(self, !whole ? session__s35 : lost ? session__s36 : session__s37, !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : rt_i32_of(self->rxPartTotal)));
+      Session_bigSkip(self, !whole ? session__s32 : lost ? session__s33 : session__s34, !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : rt_i32_of(self->rxPartTotal)));
     }
   }
   // Even when a handler called disconnect(): the message was read whole.
   // (Its last byte is never before the payload's start: MQTT 5 has a
   // property length at least.)
-#line 1331 "ts-src/mqtt/session.ts"
+#line 1334 "ts-src/mqtt/session.ts"
   if (self->bigPos == self->bigTotal && self->epoch == ep) {
     Session_bigEnd(self);
   }
-#line 1332 "ts-src/mqtt/session.ts"
+#line 1335 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1461,10 +1464,17 @@ static void Session_bigBad(Session *self, uint8_t e) {
     Session_closeBad(self, (DecodeErr)e);
     return;
   }
+  Session_bad5(self, e, 0);
+}
+
+/** MQTT 5: a malformed packet (rx from `at` holds it: its bytes and the
+   *  error, negated, in the log) is answered with DISCONNECT and its reason
+   *  code (parse5 and bigBad: one copy of the lines). */
+static void Session_bad5(Session *self, uint8_t e, uint32_t at) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    Session_log(self, LogLevel_ERROR, session__s33, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
+    Session_log(self, LogLevel_ERROR, session__s35, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), at, self->rxLen), -e);
   }
-#line 1344 "ts-src/mqtt/session.ts"
+#line 1354 "ts-src/mqtt/session.ts"
   Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
 }
 
@@ -1473,9 +1483,9 @@ static void Session_closeBad(Session *self, DecodeErr e) {
   const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? packet_decodeErrName(e) : session__s0;
   rt_bytes d = rt_str_bytes(why);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    Session_log(self, LogLevel_ERROR, session__s33, d, 0);
+    Session_log(self, LogLevel_ERROR, session__s35, d, 0);
   }
-#line 1352 "ts-src/mqtt/session.ts"
+#line 1362 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, why);
 }
 
@@ -1487,7 +1497,7 @@ static DecodeErr Session_bigHeaderDone(Session *self) {
   if (p->qos > 0) {
     p->packetId = self->bigId;
   }
-#line 1361 "ts-src/mqtt/session.ts"
+#line 1371 "ts-src/mqtt/session.ts"
   bool whole = self->rxLen == self->bigTopicEnd;
   // A topic cut by the receive limit cannot be checked (nor delivered).
   // (Empty only under MQTT 5, for an alias: bigHead refuses it in 3.1.1.)
@@ -1496,11 +1506,11 @@ static DecodeErr Session_bigHeaderDone(Session *self) {
     e = DecodeErr_ZERO_PACKET_ID;
   }
   // MQTT 5: the properties come first (bigPropsDone).
-#line 1367 "ts-src/mqtt/session.ts"
+#line 1377 "ts-src/mqtt/session.ts"
   if (e == DecodeErr_OK && (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || self->bigPayAt > 0)) {
     Session_bigDecide(self);
   }
-#line 1368 "ts-src/mqtt/session.ts"
+#line 1378 "ts-src/mqtt/session.ts"
   return e;
 }
 
@@ -1510,7 +1520,7 @@ static void Session_bigPropsDone(Session *self) {
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return;
   }
-#line 1375 "ts-src/mqtt/session.ts"
+#line 1385 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   BigProps *bp = &v->bigProps;
   Props5 *pr = &v->pkt.props;
@@ -1531,7 +1541,7 @@ static void Session_bigPropsDone(Session *self) {
     if (!Session_aliasIn(self, p)) {
       return;
     }
-#line 1393 "ts-src/mqtt/session.ts"
+#line 1403 "ts-src/mqtt/session.ts"
     self->rxTopicLen = p->topic.len;
   } else if (bp->len > 0) {
     // Not read: any alias it set is unknown, so none is trusted again.
@@ -1552,13 +1562,13 @@ static void Session_bigDecide(Session *self) {
 }
 
 /** Drops the rest of the message; the log names the topic, the event too. */
-#line 1411 "ts-src/mqtt/session.ts"
+#line 1421 "ts-src/mqtt/session.ts"
 static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   self->big = BigRx_DISCARD;
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
   }
-#line 1414 "ts-src/mqtt/session.ts"
+#line 1424 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1568,7 +1578,7 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
    *  nobody takes the first one, the message is skipped. */
 static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_len, uint32_t off) {
   rt_bytes frag = RT_BYTES(frag_p, frag_len);
-#line 1422 "ts-src/mqtt/session.ts"
+#line 1432 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   bool first = self->big == BigRx_UNDECIDED;
   self->pkt.payload = frag;
@@ -1577,13 +1587,13 @@ static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_l
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1428 "ts-src/mqtt/session.ts"
+#line 1438 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1429 "ts-src/mqtt/session.ts"
+#line 1439 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
-    Session_bigSkip(self, session__s37, rt_i32_of(self->rxPartTotal));
-#line 1430 "ts-src/mqtt/session.ts"
+    Session_bigSkip(self, session__s34, rt_i32_of(self->rxPartTotal));
+#line 1440 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1592,7 +1602,7 @@ static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_l
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1436 "ts-src/mqtt/session.ts"
+#line 1446 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1601,18 +1611,18 @@ static void Session_bigEnd(Session *self) {
   if (p->qos == 2) {
     Session_rxQos2Add(self, p->packetId);
   }
-#line 1442 "ts-src/mqtt/session.ts"
+#line 1452 "ts-src/mqtt/session.ts"
   if (p->qos > 0) {
     Session_queueAck(self, (uint8_t)(PacketType_PUBLISH + p->qos), p->packetId); // PUBACK, PUBREC
   }
 }
 
-#line 1445 "ts-src/mqtt/session.ts"
+#line 1455 "ts-src/mqtt/session.ts"
 static void Session_handle(Session *self, Packet *p) {
   // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
   // MQTT 5 answers each protocol error here with DISCONNECT 0x82 (4.13.1).
   if ((self->state == SessionState_CONNECTING && p->type != PacketType_CONNACK) && (p->type != packet5_PACKET_AUTH || !Session_isV5(self))) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s34));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s31));
     return;
   }
   // Tests, not a switch (its jump table is larger). Nothing else reaches
@@ -1631,9 +1641,9 @@ static void Session_handle(Session *self, Packet *p) {
   } else if (t == PacketType_PINGRESP) {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, session__s38, 0);
+      Session_logNum(self, LogLevel_DEBUG, session__s36, 0);
     }
-#line 1468 "ts-src/mqtt/session.ts"
+#line 1478 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
   } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && t == PacketType_DISCONNECT) {
     // Only MQTT 5's decoder lets a server's DISCONNECT and AUTH through (3.14, 3.15).
@@ -1645,7 +1655,7 @@ static void Session_handle(Session *self, Packet *p) {
 
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s39));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s37));
     return;
   }
   uint32_t ep = self->epoch;
@@ -1653,28 +1663,28 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5s[0]);
   }
-#line 1485 "ts-src/mqtt/session.ts"
+#line 1495 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
     const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
     if (v5 && self->v5s[0].reasonStrLen > 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, session__s40, V5State_reasonString(&self->v5s[0]), p->returnCode);
+        Session_log(self, LogLevel_ERROR, session__s38, V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
-#line 1489 "ts-src/mqtt/session.ts"
+#line 1499 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1493 "ts-src/mqtt/session.ts"
+#line 1503 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
   if (p->sessionPresent && self->cfg.cleanSession) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s41));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s39));
     return;
   }
   self->state = SessionState_CONNECTED;
@@ -1684,26 +1694,26 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5s[0].serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1505 "ts-src/mqtt/session.ts"
+#line 1515 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1508 "ts-src/mqtt/session.ts"
+#line 1518 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1511 "ts-src/mqtt/session.ts"
+#line 1521 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1515 "ts-src/mqtt/session.ts"
+#line 1525 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   uint8_t q = p->qos;
@@ -1712,7 +1722,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     return;
   }
   // (Read only by a PUBLISH handler: a = 0 has none.)
-#line 1521 "ts-src/mqtt/session.ts"
+#line 1531 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
   // PUBLISH (DUP) only gets another PUBREC.
@@ -1720,18 +1730,18 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (q == 2) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1526 "ts-src/mqtt/session.ts"
+#line 1536 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch != ep) {
       return;
     }
     // The application runs this exchange: it is not ours to remember.
-#line 1529 "ts-src/mqtt/session.ts"
+#line 1539 "ts-src/mqtt/session.ts"
     if (!self->autoAck && q == 2) {
       Session_rxQos2Forget(self, p->packetId);
     }
   }
-#line 1531 "ts-src/mqtt/session.ts"
+#line 1541 "ts-src/mqtt/session.ts"
   if (q > 0 && self->autoAck) {
     Session_queueAck(self, (uint8_t)(PacketType_PUBLISH + q), p->packetId); // PUBACK (QoS 1), PUBREC (QoS 2)
   }
@@ -1740,17 +1750,17 @@ static void Session_onPublish(Session *self, Packet *p) {
 /** Before an incoming PUBLISH is delivered (small or streamed): 1 when it
    *  is new, 0 for a QoS 2 resend already taken (logged), -1 when the
    *  connection ended (MQTT 5: our Receive Maximum exceeded). */
-#line 1537 "ts-src/mqtt/session.ts"
+#line 1547 "ts-src/mqtt/session.ts"
 static int32_t Session_rxAdmit(Session *self, Packet *p) {
   if (p->qos > 0 && !Session_rxQuotaTake(self)) {
     return -1;
   }
-#line 1539 "ts-src/mqtt/session.ts"
+#line 1549 "ts-src/mqtt/session.ts"
   if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_log(self, LogLevel_DEBUG, session__s42, p->topic, p->packetId);
+      Session_log(self, LogLevel_DEBUG, session__s40, p->topic, p->packetId);
     }
-#line 1541 "ts-src/mqtt/session.ts"
+#line 1551 "ts-src/mqtt/session.ts"
     return 0;
   }
   return 1;
@@ -1766,7 +1776,7 @@ static void Session_onAck(Session *self, Packet *p) {
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1554 "ts-src/mqtt/session.ts"
+#line 1564 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((i >= 0) ? self->recs[(uint32_t)i].state : RecState_FREE);
   // A record still streaming out was never whole on the wire: the ack is bogus.
   bool whole = i >= 0 && (self->recs[(uint32_t)i].done == 0);
@@ -1791,27 +1801,27 @@ static void Session_onAck(Session *self, Packet *p) {
   } else if (whole && ends) {
     if (type == PacketType_PUBACK && st == RecState_WAIT_PUBREC) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-        Session_logNum(self, LogLevel_WARN, session__s43, p->packetId);
+        Session_logNum(self, LogLevel_WARN, session__s41, p->packetId);
       }
     }
-#line 1579 "ts-src/mqtt/session.ts"
+#line 1589 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else if (type == PacketType_PUBACK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s44, p->packetId);
+      Session_logNum(self, LogLevel_WARN, session__s42, p->packetId);
     }
-#line 1582 "ts-src/mqtt/session.ts"
+#line 1592 "ts-src/mqtt/session.ts"
   } else if (type == PacketType_PUBREC) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s45, p->packetId);
+      Session_logNum(self, LogLevel_WARN, session__s43, p->packetId);
     }
-#line 1584 "ts-src/mqtt/session.ts"
+#line 1594 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s46, p->packetId);
+      Session_logNum(self, LogLevel_WARN, session__s44, p->packetId);
     }
   }
-#line 1587 "ts-src/mqtt/session.ts"
+#line 1597 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, 200 + type, p);
 }
 
@@ -1820,10 +1830,10 @@ static void Session_onPubrel(Session *self, Packet *p) {
   bool known = Session_rxQos2Forget(self, p->packetId);
   if (!known) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, session__s47, p->packetId);
+      Session_logNum(self, LogLevel_DEBUG, session__s45, p->packetId);
     }
   }
-#line 1594 "ts-src/mqtt/session.ts"
+#line 1604 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1836,7 +1846,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1604 "ts-src/mqtt/session.ts"
+#line 1614 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   // (evTag is -1 here: it is set only below, and reset after the event.)
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1852,18 +1862,18 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
       // 0x80 in 3.1.1; MQTT 5 has a reason code per refusal (0x80..0xA2).
       if (s->granted >= 0x80) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-          Session_log(self, LogLevel_WARN, session__s48, Sub_view(s), s->granted);
+          Session_log(self, LogLevel_WARN, session__s46, Sub_view(s), s->granted);
         }
       }
     }
-#line 1619 "ts-src/mqtt/session.ts"
+#line 1629 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, unsub ? session__s49 : session__s50, p->packetId);
+      Session_logNum(self, LogLevel_DEBUG, unsub ? session__s47 : session__s48, p->packetId);
     }
   }
-#line 1623 "ts-src/mqtt/session.ts"
+#line 1633 "ts-src/mqtt/session.ts"
   Session_emit(self, 200 + p->type, p); // SUBACK or UNSUBACK
   self->evTag = -1;
 }
@@ -1874,14 +1884,14 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1634 "ts-src/mqtt/session.ts"
+#line 1644 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   // While a packet streams out nothing else may enter tx: only its record
   // (done > 0) moves, below; once it is whole, pump() starts over.
   if (!self->streaming && !Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1638 "ts-src/mqtt/session.ts"
+#line 1648 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1903,7 +1913,7 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1657 "ts-src/mqtt/session.ts"
+#line 1667 "ts-src/mqtt/session.ts"
       continue;
     }
     if (((v5 && r->state == RecState_QUEUED) && r->done == 0) && r->qos > self->v5s[0].serverMaxQos) {
@@ -1912,7 +1922,7 @@ static void Session_pump(Session *self) {
     // The window full at a waiting message: no waiting one goes before it
     // (each QoS in call order), but packets in flight behind it still do
     // (a restored outbox: PUBRELs due after a waiting message).
-#line 1663 "ts-src/mqtt/session.ts"
+#line 1673 "ts-src/mqtt/session.ts"
     if (r->state == RecState_QUEUED && (blocked || (r->qos > 0 && inflight >= window))) {
       blocked = true;
       i++;
@@ -1935,18 +1945,18 @@ static void Session_pump(Session *self) {
     if ((!streamed && len > free) && (len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1683 "ts-src/mqtt/session.ts"
+#line 1693 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
     // Sent: a QoS 0 message leaves the outbox; the next turn steps past
     // any other (no longer unsent).
-#line 1686 "ts-src/mqtt/session.ts"
+#line 1696 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
     // A stream ended: what waited for it (acks, subscriptions) goes first.
-#line 1688 "ts-src/mqtt/session.ts"
+#line 1698 "ts-src/mqtt/session.ts"
     if (streamed) {
       Session_pump(self);
       return;
@@ -1954,14 +1964,14 @@ static void Session_pump(Session *self) {
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
   if (self->streaming) {
-    Session_close(self, session_txt(session__s51));
+    Session_close(self, session_txt(session__s49));
   }
 }
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits, or
    *  (WAIT_PUBCOMP) its PUBREL. True when its last byte is in; else tx is
    *  full (and `streaming` set when part of a PUBLISH went in). */
-#line 1700 "ts-src/mqtt/session.ts"
+#line 1710 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   bool v5 = Session_isV5(self);
   bool conv = CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && r->v5 != v5;
@@ -1970,7 +1980,7 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
     if (k == 0) {
       return false;
     }
-#line 1706 "ts-src/mqtt/session.ts"
+#line 1716 "ts-src/mqtt/session.ts"
     Session_sent(self, k);
   } else if (!(((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && v5) && !conv) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r))) {
     uint32_t at = self->txLen;
@@ -1979,17 +1989,17 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
     uint32_t from = r->off + r->done;
     if (conv) {
       session5_convertedPart(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, at + n), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5, r->done);
-#line 1713 "ts-src/mqtt/session.ts"
+#line 1723 "ts-src/mqtt/session.ts"
     } else {
       rt_copy_into(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
     }
-#line 1714 "ts-src/mqtt/session.ts"
+#line 1724 "ts-src/mqtt/session.ts"
     if (r->done == 0) {
       // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
       if (r->sent) {
         rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
       }
-#line 1717 "ts-src/mqtt/session.ts"
+#line 1727 "ts-src/mqtt/session.ts"
       Session_retainOut(self, r, at);
     }
     Session_sent(self, n);
@@ -2016,27 +2026,27 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1741 "ts-src/mqtt/session.ts"
+#line 1751 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1743 "ts-src/mqtt/session.ts"
+#line 1753 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1747 "ts-src/mqtt/session.ts"
+#line 1757 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1748 "ts-src/mqtt/session.ts"
+#line 1758 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1749 "ts-src/mqtt/session.ts"
+#line 1759 "ts-src/mqtt/session.ts"
   Session_retainOut(self, r, at);
   Session_sent(self, n);
   return true;
@@ -2051,9 +2061,9 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   rt_bytes m = RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE);
   uint32_t at = r->off;
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, (q == 0) ? session__s52 : session__s53, Session_recTopic(self, r), r->packetId);
+    Session_log(self, LogLevel_WARN, (q == 0) ? session__s50 : session__s51, Session_recTopic(self, r), r->packetId);
   }
-#line 1763 "ts-src/mqtt/session.ts"
+#line 1773 "ts-src/mqtt/session.ts"
   if (q > 0) {
     rt_bytes_set(m, at, (uint8_t)((rt_bytes_get(m, at) & 0xf9) | (q << 1)));
     r->qos = q;
@@ -2066,7 +2076,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   while ((rt_bytes_get(m, rt_idx_add(at, h)) & 0x80) != 0) {
     h++;
   }
-#line 1773 "ts-src/mqtt/session.ts"
+#line 1783 "ts-src/mqtt/session.ts"
   h++;
   uint32_t rem = r->len - h;
   uint32_t h2 = 1u + codec_remainingLengthSize(rem - 2u);
@@ -2087,7 +2097,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
       o->off = o->off - gap;
     }
   }
-#line 1791 "ts-src/mqtt/session.ts"
+#line 1801 "ts-src/mqtt/session.ts"
   r->len = n;
   r->qos = 0;
   r->sent = false; // a QoS 0 PUBLISH has no DUP [MQTT-3.3.1-2]
@@ -2101,10 +2111,10 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
   if ((!Session_isV5(self) || self->v5s[0].retainAvailable) || ((rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0x1) == 0)) {
     return;
   }
-#line 1802 "ts-src/mqtt/session.ts"
+#line 1812 "ts-src/mqtt/session.ts"
   rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0xfe));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, session__s54, Session_recTopic(self, r), r->packetId);
+    Session_log(self, LogLevel_WARN, session__s52, Session_recTopic(self, r), r->packetId);
   }
 }
 
@@ -2112,19 +2122,19 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
    *  Wildcard / Shared Subscription Available 0) is not sent: it stands
    *  refused (granted = that reason code, as a SUBACK would say), with a
    *  warning, and is tried again on the next connection. */
-#line 1810 "ts-src/mqtt/session.ts"
+#line 1820 "ts-src/mqtt/session.ts"
 static void Session_refuseUnsupportedSubs(Session *self) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if (s->state != SubState_SUB_PENDING) {
       continue;
     }
-#line 1814 "ts-src/mqtt/session.ts"
+#line 1824 "ts-src/mqtt/session.ts"
     uint8_t code = V5State_subRefusal(&self->v5s[0], Sub_view(s));
     if (code == 0) {
       continue;
     }
-#line 1816 "ts-src/mqtt/session.ts"
+#line 1826 "ts-src/mqtt/session.ts"
     s->state = SubState_ACTIVE;
     s->packetId = 0;
     s->granted = code;
@@ -2138,7 +2148,7 @@ static void Session_refuseUnsupportedSubs(Session *self) {
    *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
    *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
    *  reason, topic and payload. */
-#line 1827 "ts-src/mqtt/session.ts"
+#line 1837 "ts-src/mqtt/session.ts"
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   OutMsg *r = &self->recs[i];
   uint16_t id = r->packetId;
@@ -2162,16 +2172,16 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   rt_bytes t = self->evDropTopic;
   if (reason == MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, session__s55, t, id);
+      Session_log(self, LogLevel_WARN, session__s53, t, id);
     }
-#line 1850 "ts-src/mqtt/session.ts"
+#line 1860 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, session__s56, t, id);
+      Session_log(self, LogLevel_WARN, session__s54, t, id);
     }
   }
   // Out of every queue while the handler runs (it may publish), freed after.
-#line 1854 "ts-src/mqtt/session.ts"
+#line 1864 "ts-src/mqtt/session.ts"
   r->state = RecState_FREE;
   Session_emit(self, SessionEvent_DROPPED, NULL);
   self->evDropTopic = RT_NOBYTES;
@@ -2190,26 +2200,26 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1870 "ts-src/mqtt/session.ts"
+#line 1880 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1874 "ts-src/mqtt/session.ts"
+#line 1884 "ts-src/mqtt/session.ts"
     } else {
       n = codec_writeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1875 "ts-src/mqtt/session.ts"
+#line 1885 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1876 "ts-src/mqtt/session.ts"
+#line 1886 "ts-src/mqtt/session.ts"
     if (Session_isV5(self)) {
       V5State_ackSent(&self->v5s[0], (uint8_t)((a >> 16) & 0xff), (uint8_t)(a >> 24));
     }
-#line 1877 "ts-src/mqtt/session.ts"
+#line 1887 "ts-src/mqtt/session.ts"
     Session_sent(self, n);
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
     self->ackCount = self->ackCount - 1u;
@@ -2217,18 +2227,18 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (Session_isV5(self)) {
     Session_refuseUnsupportedSubs(self);
   }
-#line 1882 "ts-src/mqtt/session.ts"
+#line 1892 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1886 "ts-src/mqtt/session.ts"
+#line 1896 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1887 "ts-src/mqtt/session.ts"
+#line 1897 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -2246,7 +2256,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1902 "ts-src/mqtt/session.ts"
+#line 1912 "ts-src/mqtt/session.ts"
     s->state = (uint8_t)(s->state + 1); // SUB_SENT or UNSUB_SENT
     Session_sent(self, n);
   }
@@ -2260,7 +2270,7 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 /** queueAck() with an MQTT 5 reason code (bits 24-31 of the queue entry). */
 static void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t reason) {
   if (self->ackCount >= CONFIG_MGOS_MQTT_MAX_PENDING_ACKS) {
-    Session_close(self, session_txt(session__s57));
+    Session_close(self, session_txt(session__s55));
     return;
   }
   uint32_t slot = rt_mod_u32(self->ackHead + self->ackCount, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -2276,17 +2286,17 @@ static bool Session_aliasIn(Session *self, Packet *p) {
   if (bad == 0) {
     return true;
   }
-#line 1929 "ts-src/mqtt/session.ts"
-  const char *why = session_txt(session__s58);
+#line 1939 "ts-src/mqtt/session.ts"
+  const char *why = session_txt(session__s56);
   if (bad == Reason_TOPIC_ALIAS_INVALID) {
-    why = session_txt(session__s59);
+    why = session_txt(session__s57);
   }
   // The table holds TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes of topics in all.
-#line 1932 "ts-src/mqtt/session.ts"
+#line 1942 "ts-src/mqtt/session.ts"
   if (bad == Reason_IMPLEMENTATION_SPECIFIC_ERROR) {
-    why = session_txt(session__s60);
+    why = session_txt(session__s58);
   }
-#line 1933 "ts-src/mqtt/session.ts"
+#line 1943 "ts-src/mqtt/session.ts"
   Session_protocolError(self, bad, why);
   return false;
 }
@@ -2298,10 +2308,10 @@ static bool Session_rxQuotaTake(Session *self) {
   if (!Session_isV5(self)) {
     return true;
   }
-#line 1942 "ts-src/mqtt/session.ts"
+#line 1952 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->inUnacked >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-    Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s61));
+    Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s59));
     return false;
   }
   v->inUnacked++;
@@ -2314,13 +2324,13 @@ static uint32_t Session_wireLen(Session *self, OutMsg *r) {
   if ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || (r->v5 == Session_isV5(self))) || r->len == 0) {
     return r->len;
   }
-#line 1955 "ts-src/mqtt/session.ts"
+#line 1965 "ts-src/mqtt/session.ts"
   return session5_convertedSize(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5);
 }
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1961 "ts-src/mqtt/session.ts"
+#line 1971 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -2334,7 +2344,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1972 "ts-src/mqtt/session.ts"
+#line 1982 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2342,15 +2352,15 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1977 "ts-src/mqtt/session.ts"
+#line 1987 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
   const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : packet5_reasonName(PacketType_DISCONNECT, v->pkt.reasonCode);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, session__s62, V5State_reasonString(v), v->pkt.reasonCode);
+    Session_log(self, LogLevel_WARN, session__s60, V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 1982 "ts-src/mqtt/session.ts"
+#line 1992 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2361,19 +2371,19 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 1990 "ts-src/mqtt/session.ts"
+#line 2000 "ts-src/mqtt/session.ts"
 bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t data_len) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 1991 "ts-src/mqtt/session.ts"
+#line 2001 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     return false;
   }
-#line 1992 "ts-src/mqtt/session.ts"
+#line 2002 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 1994 "ts-src/mqtt/session.ts"
+#line 2004 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2386,7 +2396,7 @@ bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t
   if (n == 0) {
     return false;
   }
-#line 2004 "ts-src/mqtt/session.ts"
+#line 2014 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   return true;
 }
@@ -2396,7 +2406,7 @@ bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t
    *  protocol error. */
 static void Session_onAuth5(Session *self) {
   if (self->v5s[0].authMethodLen == 0) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s63));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s61));
     return;
   }
   V5State_takeReason(&self->v5s[0]);
@@ -2421,7 +2431,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 2036 "ts-src/mqtt/session.ts"
+#line 2046 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2431,7 +2441,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 2043 "ts-src/mqtt/session.ts"
+#line 2053 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2439,7 +2449,7 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 /** A log line through onLog; left out of builds below its level. @log */
 static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len, int32_t num) {
   rt_bytes detail = RT_BYTES(detail_p, detail_len);
-#line 2049 "ts-src/mqtt/session.ts"
+#line 2059 "ts-src/mqtt/session.ts"
   SessionLogFn f = self->onLog;
   if (f != NULL) {
     f(self, level, msg, detail, num);
@@ -2447,7 +2457,7 @@ static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 2054 "ts-src/mqtt/session.ts"
+#line 2064 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2468,7 +2478,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 2072 "ts-src/mqtt/session.ts"
+#line 2082 "ts-src/mqtt/session.ts"
   self->wasConnected = self->state >= SessionState_CONNECTED; // or DISCONNECTING
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
@@ -2496,9 +2506,9 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
     if (r->state >= RecState_WAIT_PUBACK) {
       if (clean && r->state == RecState_WAIT_PUBCOMP) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-          Session_log(self, LogLevel_WARN, session__s64, Session_recTopic(self, r), r->packetId);
+          Session_log(self, LogLevel_WARN, session__s62, Session_recTopic(self, r), r->packetId);
         }
-#line 2099 "ts-src/mqtt/session.ts"
+#line 2109 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
@@ -2513,7 +2523,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 2111 "ts-src/mqtt/session.ts"
+#line 2121 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2535,13 +2545,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 2128 "ts-src/mqtt/session.ts"
+#line 2138 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 2129 "ts-src/mqtt/session.ts"
+#line 2139 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2551,7 +2561,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2136 "ts-src/mqtt/session.ts"
+#line 2146 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2563,7 +2573,7 @@ static RT_INLINE int32_t Session_findSub(Session *self, uint16_t id, uint8_t sta
       return rt_i32_of(i);
     }
   }
-#line 2145 "ts-src/mqtt/session.ts"
+#line 2155 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2572,7 +2582,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 2151 "ts-src/mqtt/session.ts"
+#line 2161 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2601,7 +2611,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 2177 "ts-src/mqtt/session.ts"
+#line 2187 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2624,7 +2634,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 2197 "ts-src/mqtt/session.ts"
+#line 2207 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
@@ -2635,7 +2645,7 @@ static void Session_freeRec(Session *self, uint32_t i) {
 }
 
 /** Removes subscription i, keeping the others in the order they were added. */
-#line 2206 "ts-src/mqtt/session.ts"
+#line 2216 "ts-src/mqtt/session.ts"
 static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
@@ -2658,7 +2668,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2224 "ts-src/mqtt/session.ts"
+#line 2234 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2672,12 +2682,12 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
   if (Session_rxQos2Has(self, id)) {
     return;
   }
-#line 2235 "ts-src/mqtt/session.ts"
+#line 2245 "ts-src/mqtt/session.ts"
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s65, self->rxQos2[0]);
+      Session_logNum(self, LogLevel_WARN, session__s63, self->rxQos2[0]);
     }
-#line 2237 "ts-src/mqtt/session.ts"
+#line 2247 "ts-src/mqtt/session.ts"
     Session_rxQos2Forget(self, self->rxQos2[0]);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2691,11 +2701,11 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
   if (k < 0) {
     return false;
   }
-#line 2248 "ts-src/mqtt/session.ts"
+#line 2258 "ts-src/mqtt/session.ts"
   for (uint32_t j = (uint32_t)k; (j < ((int64_t)CONFIG_MGOS_MQTT_MAX_RX_QOS2 - 1)) && ((j + 1) < self->rxQos2Count); j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j + 1));
   }
-#line 2249 "ts-src/mqtt/session.ts"
+#line 2259 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
   return true;
 }
@@ -2705,34 +2715,34 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
  *  of the file, out of line: a literal's section in the object is that of the
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
-#line 2259 "ts-src/mqtt/session.ts"
+#line 2269 "ts-src/mqtt/session.ts"
 static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t clientId_len, uint8_t *user_p, uint32_t user_len, uint8_t *pass_p, uint32_t pass_len, uint8_t *willTopic_p, uint32_t willTopic_len, uint8_t *willMessage_p, uint32_t willMessage_len) {
   rt_bytes clientId = RT_BYTES(clientId_p, clientId_len);
   rt_bytes user = RT_BYTES(user_p, user_len);
   rt_bytes pass = RT_BYTES(pass_p, pass_len);
   rt_bytes willTopic = RT_BYTES(willTopic_p, willTopic_len);
   rt_bytes willMessage = RT_BYTES(willMessage_p, willMessage_len);
-#line 2260 "ts-src/mqtt/session.ts"
+#line 2270 "ts-src/mqtt/session.ts"
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
-    return session_txt(session__s66);
+    return session_txt(session__s64);
   }
-#line 2262 "ts-src/mqtt/session.ts"
+#line 2272 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
-    return session_txt(session__s67);
+    return session_txt(session__s65);
   }
   if (willTopic.len > 0 && !topic_sendableTopic(willTopic, false)) {
-    return session_txt(session__s68);
+    return session_txt(session__s66);
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 2267 "ts-src/mqtt/session.ts"
+#line 2277 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return session_txt(session__s7);
   }
-#line 2268 "ts-src/mqtt/session.ts"
+#line 2278 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
-    return session_txt(session__s69);
+    return session_txt(session__s67);
   }
-#line 2269 "ts-src/mqtt/session.ts"
+#line 2279 "ts-src/mqtt/session.ts"
   return NULL;
 }
