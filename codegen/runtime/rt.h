@@ -36,6 +36,8 @@ typedef struct rt_bytes {
 /* The wrapper of a function that takes its byte views as pointer and length
  * (the compiler's splitWrapper()): always inlined, so the views go in registers. */
 #define RT_INLINE inline __attribute__((always_inline))
+/* A function tagged @noinline: one copy, called (see SUBSET.md). */
+#define RT_NOINLINE __attribute__((noinline))
 /* Module storage is zeroed .bss; a constructor sets the non-zero fields before
  * main()/app_main() (ESP-IDF and newlib's crt0 run .init_array). */
 #define RT_CONSTRUCTOR __attribute__((constructor))
@@ -78,12 +80,17 @@ static inline uint32_t rt_idx64(int64_t i) { return (i < 0 || i > (int64_t)UINT3
  * 2^32 stays out of range as it is under Node. */
 static inline uint32_t rt_idx_add(uint32_t a, uint32_t b) { return a + b < a ? UINT32_MAX : a + b; }
 
+/* The view's pointer advanced by start (<= its length): added as an integer,
+ * one instruction; `p + start` is undefined for an empty view's NULL, and the
+ * test that avoided it cost a branch at every slice. */
+#define RT_ADVANCE(p, start) ((uint8_t *)((uintptr_t)(p) + (start)))
+
 /* b.subarray(start, end): both clamped to the length, as in JavaScript. */
 static inline rt_bytes rt_subarray(rt_bytes b, uint32_t start, uint32_t end) {
   rt_bytes r;
   if (end > b.len) end = b.len;
   if (start > end) start = end;
-  r.p = start ? b.p + start : b.p;
+  r.p = RT_ADVANCE(b.p, start);
   r.len = end - start;
   return r;
 }
@@ -92,7 +99,7 @@ static inline rt_bytes rt_subarray(rt_bytes b, uint32_t start, uint32_t end) {
  * b.subarray(start), start <= b.len): nothing to clamp. */
 static inline rt_bytes rt_slice(rt_bytes b, uint32_t start, uint32_t end) {
   rt_bytes r;
-  r.p = start ? b.p + start : b.p;
+  r.p = RT_ADVANCE(b.p, start);
   r.len = end - start;
   return r;
 }
@@ -102,12 +109,29 @@ static inline rt_bytes rt_slice_from(rt_bytes b, uint32_t start) { return rt_sli
  * behind always-inlined wrappers: a struct parameter is stored to the stack. */
 
 /* copyBytes: copies all of src to dst at off, or nothing when it does not fit. */
-static inline bool rt_copy_bytes_v(uint8_t *dp, uint32_t dlen, uint32_t off, const uint8_t *sp, uint32_t slen) {
+static inline bool rt_copy_bytes_in(uint8_t *dp, uint32_t dlen, uint32_t off, const uint8_t *sp, uint32_t slen) {
   if (off > dlen || slen > dlen - off) return false;
   if (slen) rt_memmove(dp + off, sp, slen);
   return true;
 }
+static inline void rt_copy_into_in(uint8_t *dp, uint32_t dlen, uint32_t off, const uint8_t *sp, uint32_t slen) {
+  (void)rt_copy_bytes_in(dp, dlen, off, sp, slen);
+}
+/* The same, out of line once (rt.c). Built for size (-Os), every module calls
+ * them: as a static inline GCC kept a copy per module; built for speed, they
+ * are inlined. rt_copy_into is copyBytes as a statement (its answer unused:
+ * memmove's call ends it). */
+bool rt_copy_bytes_out(uint8_t *dp, uint32_t dlen, uint32_t off, const uint8_t *sp, uint32_t slen);
+void rt_copy_into_out(uint8_t *dp, uint32_t dlen, uint32_t off, const uint8_t *sp, uint32_t slen);
+#if defined(__OPTIMIZE_SIZE__)
+#define rt_copy_bytes_v rt_copy_bytes_out
+#define rt_copy_into_v rt_copy_into_out
+#else
+#define rt_copy_bytes_v rt_copy_bytes_in
+#define rt_copy_into_v rt_copy_into_in
+#endif
 static RT_INLINE bool rt_copy_bytes(rt_bytes dst, uint32_t off, rt_bytes src) { return rt_copy_bytes_v(dst.p, dst.len, off, src.p, src.len); }
+static RT_INLINE void rt_copy_into(rt_bytes dst, uint32_t off, rt_bytes src) { rt_copy_into_v(dst.p, dst.len, off, src.p, src.len); }
 
 static inline bool rt_bytes_equal_v(const uint8_t *ap, uint32_t alen, const uint8_t *bp, uint32_t blen) {
   return alen == blen && (alen == 0u || rt_memcmp(ap, bp, alen) == 0);

@@ -1361,7 +1361,10 @@ export abstract class Expressions extends Ranges {
           }
           return this.conv(v, p, args[i], `argument ${i + 1} of ${name}()`);
         });
-        return this.mkVal(`${cn}(${cargs.join(", ")})`, ret, { pure: name === "strBytes" || name === "cstr" || name === "bytesEqual" });
+        // copyBytes() as a statement: rt_copy_into, which returns nothing (out
+        // of line, memmove ends it as a tail call).
+        const stmt = name === "copyBytes" && ts.isExpressionStatement(e.parent);
+        return this.mkVal(`${stmt ? "rt_copy_into" : cn}(${cargs.join(", ")})`, stmt ? VOID : ret, { pure: name === "strBytes" || name === "cstr" || name === "bytesEqual" });
       }
     }
     this.err(e, `\`${name}\` is not supported; see codegen/SUBSET.md`);

@@ -114,6 +114,20 @@ export function jsdocTag(n: ts.Node, tag: string): string | undefined {
   return undefined;
 }
 
+/** Tagged `@noinline`: emitted with RT_NOINLINE (GCC's noinline). For flash:
+ *  GCC's -Os inlining may copy a small function into each caller; one copy
+ *  and a call each can be smaller (measure: it may also be larger). */
+export function noinline(n: ts.Node): boolean {
+  return jsdocTag(n, "noinline") !== undefined;
+}
+
+/** Tagged `@inline`: a function static in C emitted `static RT_INLINE` (GCC's
+ *  always_inline), where -Os keeps out of line a function whose copies in its
+ *  callers are smaller than the call. */
+export function forceInline(n: ts.Node): boolean {
+  return jsdocTag(n, "inline") !== undefined;
+}
+
 /** Tagged as called by hand-written C: `@cextern`, or `@capi` (the C API wrapper in compat.c that calls it). */
 export function calledFromC(n: ts.Node): boolean {
   return jsdocTag(n, "cextern") !== undefined || jsdocTag(n, "capi") !== undefined;

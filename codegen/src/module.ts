@@ -11,7 +11,7 @@ import {
 import { Out, render } from "./out";
 import { C_RESERVED, C_MACRO, cIdent, fmtRange, fmtLit, zeroOf, isZeroInit, cString, cComment, initName } from "./ctext";
 import {
-  Diagnostic, Val, Entity, INTRINSICS, RT_TYPES, ARRAY_KINDS, FnState, makeDiag, hasMod, jsdocTag, nullable, namedInit, lastStmt, usesThis,
+  Diagnostic, Val, Entity, INTRINSICS, RT_TYPES, ARRAY_KINDS, FnState, makeDiag, hasMod, jsdocTag, noinline, forceInline, nullable, namedInit, lastStmt, usesThis,
   Declarations,
 } from "./model";
 import { Statements } from "./statements";
@@ -202,7 +202,7 @@ export class Compiler extends Statements {
       const sig = cDecl(fi.ret, `${defName(fi)}(${cParams(fi)})`);
       const to = fi.exported ? hdrProtos : protos;
       if (fi.exported) hdrProtos.push(`${fi.extern ? "extern " : ""}${sig};`);
-      else protos.push(`static ${fi.used ? "" : "RT_UNUSED "}${sig};`);
+      else protos.push(`${noinline(fi.decl) ? "RT_NOINLINE " : ""}static ${forceInline(fi.decl) ? "RT_INLINE " : ""}${fi.used ? "" : "RT_UNUSED "}${sig};`);
       if (fi.split) to.push(splitWrapper(fi));
     }
     // Module variables.

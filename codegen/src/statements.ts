@@ -11,7 +11,7 @@ import {
 import { Out, OutLine } from "./out";
 import { C_RESERVED, C_MACRO, cIdent, fmtRange, fmtLit, zeroOf, isZeroInit, cString, cComment, initName } from "./ctext";
 import {
-  Diagnostic, Val, Entity, INTRINSICS, RT_TYPES, ARRAY_KINDS, FnState, makeDiag, hasMod, jsdocTag, nullable, namedInit, lastStmt, usesThis,
+  Diagnostic, Val, Entity, INTRINSICS, RT_TYPES, ARRAY_KINDS, FnState, makeDiag, hasMod, jsdocTag, noinline, forceInline, nullable, namedInit, lastStmt, usesThis,
   Declarations,
 } from "./model";
 import { Lowering } from "./lower";
@@ -722,7 +722,12 @@ export abstract class Statements extends Lowering {
     const isStatic = !fi.exported;
     this.comments(d, out);
     // (unused statics get RT_UNUSED on their prototype, decided after all bodies)
-    out.push(`${isStatic ? "static " : ""}${sig} {`, this.lineOf(d));
+    const inl = forceInline(d);
+    if (inl && (!isStatic || noinline(d))) {
+      this.err(d, !isStatic ? `@inline on \`${fi.name}\`, which is external in C (another module or hand-written C calls it): a C99 inline definition would not be linkable; take the tag off, or keep the function private to its module`
+        : `@inline and @noinline on \`${fi.name}\` contradict each other; remove one of them`);
+    }
+    out.push(`${noinline(d) ? "RT_NOINLINE " : ""}${isStatic ? "static " : ""}${inl && isStatic ? "RT_INLINE " : ""}${sig} {`, this.lineOf(d));
     const fs: FnState = { fi, scopes: [new Set(fi.params.map((p) => p.cname))], locals: new Map(), mutated: new Set(), refs: new Map(), flow: new Flow(), folded: new Set() };
     if (fi.cls) fs.scopes[0].add("self");
     const views = fi.split ? fi.params.filter((p) => p.t.k === "bytes") : [];

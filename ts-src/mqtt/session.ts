@@ -320,6 +320,11 @@ export class Sub {
  *  the DROPPED event takes its views. */
 const dropScratch: Packet = new Packet();
 
+/** Moves b[from, end) down to `to` (one memmove: what lay between goes). */
+function cut(b: Bytes, to: u32, from: u32, end: u32): void {
+  copyBytes(b, to, b.subarray(from, end));
+}
+
 function minU32(a: u32, b: u32): u32 {
   return a < b ? a : b;
 }
@@ -646,7 +651,7 @@ export class Session {
     let at: u32 = this.txHeadLeft;
     while (at < n) at = u32(at + packetLenAt(this.tx, at));
     this.txHeadLeft = u32(at - n);
-    copyBytes(this.tx, 0, this.tx.subarray(n, this.txLen));
+    cut(this.tx, 0, n, this.txLen);
     this.txLen = u32(this.txLen - n);
     if (this.state === SessionState.DISCONNECTING && !this.closing) this.queueDisconnect();
     // Space freed: packets that did not fit may go now.
@@ -681,7 +686,8 @@ export class Session {
     this.closeQuietly(reason);
   }
 
-  /** close() without its log line, for a reason the caller has logged. */
+  /** close() without its log line, for a reason the caller has logged.
+   *  @noinline (inlined into its callers it cost the error-level core 18 B) */
   private closeQuietly(reason: string): void {
     if (this.state === SessionState.DISCONNECTED) return;
     // Before the CLOSE event: a handler that reconnects must see that the old
@@ -698,7 +704,8 @@ export class Session {
     return true;
   }
 
-  /** Puts DISCONNECT into tx and lets the port close once it is written. */
+  /** Puts DISCONNECT into tx and lets the port close once it is written.
+   *  @inline (GCC kept it out of line, in part: its two copies are smaller) */
   private queueDisconnect(): void {
     // A packet half streamed into tx must end first: txConsumed() calls again.
     if (this.streaming) return;
@@ -1158,7 +1165,7 @@ export class Session {
 
   /** Drops the first `k` bytes of rx (k <= rxLen). */
   private rxDrop(k: u32): void {
-    copyBytes(this.rx, 0, this.rx.subarray(k, this.rxLen));
+    cut(this.rx, 0, k, this.rxLen);
     this.rxLen = u32(this.rxLen - k);
   }
 
@@ -2138,6 +2145,8 @@ export class Session {
     return -1;
   }
 
+  /** The subscription with this packet id in `state`, or -1. @inline (its
+   *  one caller is in the receive path, which GCC found too large to grow) */
   private findSub(id: u16, state: u8): i32 {
     for (let i: u32 = 0; i < this.subCount; i++) {
       if (this.subs[i].packetId === id && this.subs[i].state === state) return i32(i);
@@ -2184,7 +2193,7 @@ export class Session {
     const len: u32 = r.len;
     const end: u32 = u32(this.storeUsed - len);
     // One memmove in C (overlap-safe, like TypedArray.set under Node).
-    copyBytes(this.store, off, this.store.subarray(u32(off + len), this.storeUsed));
+    cut(this.store, off, u32(off + len), this.storeUsed);
     this.storeUsed = end;
     r.len = 0;
     for (let i: u32 = 0; i < this.recCount; i++) {

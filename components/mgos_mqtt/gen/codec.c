@@ -134,7 +134,7 @@ uint32_t codec_putString_v(uint8_t *out_p, uint32_t out_len, uint32_t off, uint8
   rt_bytes s = RT_BYTES(s_p, s_len);
 #line 126 "ts-src/mqtt/codec.ts"
   uint32_t at = codec_putU16(out, off, (uint16_t)s.len);
-  rt_copy_bytes(out, at, s);
+  rt_copy_into(out, at, s);
   return at + s.len;
 }
 
@@ -253,7 +253,7 @@ uint32_t codec_writeConnectPayload_v(uint8_t *out_p, uint32_t out_len, uint8_t f
     return 0;
   }
 #line 213 "ts-src/mqtt/codec.ts"
-  rt_copy_bytes(out, codec_putConnectHead(out, rem, flags, keepAlive), payload);
+  rt_copy_into(out, codec_putConnectHead(out, rem, flags, keepAlive), payload);
   return total;
 }
 
@@ -319,7 +319,7 @@ uint32_t codec_writePublish_v(uint8_t *out_p, uint32_t out_len, uint8_t *topic_p
     at = codec_putU16(out, at, packetId);
   }
 #line 251 "ts-src/mqtt/codec.ts"
-  rt_copy_bytes(out, at, payload);
+  rt_copy_into(out, at, payload);
   return at + payload.len;
 }
 

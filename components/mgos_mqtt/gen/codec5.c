@@ -103,7 +103,7 @@ static uint32_t codec5_putString_v(uint8_t *out_p, uint32_t out_len, uint32_t of
   rt_bytes s = RT_BYTES(s_p, s_len);
 #line 72 "ts-src/mqtt/codec5.ts"
   uint32_t at = codec5_putU16(out, off, (uint16_t)s.len);
-  rt_copy_bytes(out, at, s);
+  rt_copy_into(out, at, s);
   return at + s.len;
 }
 
@@ -446,7 +446,7 @@ uint32_t codec5_putProps_v(uint8_t *out_p, uint32_t out_len, uint32_t off, Props
     }
   }
 #line 255 "ts-src/mqtt/codec5.ts"
-  rt_copy_bytes(out, at, p->extra);
+  rt_copy_into(out, at, p->extra);
   return at + p->extra.len;
 }
 
@@ -580,7 +580,7 @@ uint32_t codec5_encodePublishAny5_v(uint8_t *out_p, uint32_t out_len, uint8_t *t
   }
 #line 330 "ts-src/mqtt/codec5.ts"
   at = codec5_putProps(out, at, props, (uint32_t)pl);
-  rt_copy_bytes(out, at, payload);
+  rt_copy_into(out, at, payload);
   return total;
 }
 

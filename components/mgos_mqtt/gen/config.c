@@ -262,7 +262,7 @@ static config_err config_store_str_v(mgos_config *cfg, int32_t s, int32_t k, uin
     config_json_string_decode(src, start, end, RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), at);
 #line 281 "ts-src/config/config.ts"
   } else {
-    rt_copy_bytes(RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), at, src);
+    rt_copy_into(RT_BYTES(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE), at, src);
   }
 #line 282 "ts-src/config/config.ts"
   rt_set_u8(cfg->arena, CONFIG_MGOS_MQTT_CONFIG_ARENA_SIZE, at + (uint32_t)n, 0);

@@ -317,7 +317,7 @@ static bool mgos_mqtt_conn_parseServer_v(mgos_mqtt_conn *self, uint8_t *s_p, uin
     return false;
   }
   rt_bytes h = rt_subarray(s, a->hostStart, a->hostEnd);
-  rt_copy_bytes(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, h);
+  rt_copy_into(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, h);
   self->hostLen = h.len;
   self->port = (uint16_t)((a->port != 0) ? a->port : (uint32_t)(self->tls ? 8883 : 1883));
   return true;
@@ -1353,7 +1353,7 @@ static void conn_ownStrings_v(mgos_config_mqtt *c, uint8_t *buf_p, uint32_t buf_
     }
 #line 1121 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
-    rt_copy_bytes(buf, at, b);
+    rt_copy_into(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
     config_gen_set_str(c, k, rt_cstr(rt_subarray(buf, at, UINT32_MAX)));
     at = (at + b.len) + 1u;

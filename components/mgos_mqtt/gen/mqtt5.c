@@ -196,7 +196,7 @@ const char *mqtt5_setWill5_v(V5State *v, uint32_t delay, uint32_t expiry, int32_
 static rt_bytes mqtt5_keepAt_v(V5State *v, uint32_t at, uint8_t *b_p, uint32_t b_len) {
   rt_bytes b = RT_BYTES(b_p, b_len);
 #line 140 "ts-src/mgos/mqtt5.ts"
-  rt_copy_bytes(RT_BYTES(v->willStr, session5_STR_ROOM), at, b);
+  rt_copy_into(RT_BYTES(v->willStr, session5_STR_ROOM), at, b);
   return rt_subarray(RT_BYTES(v->willStr, session5_STR_ROOM), at, at + b.len);
 }
 

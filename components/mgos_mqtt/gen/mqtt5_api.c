@@ -120,7 +120,7 @@ static bool mqtt5_api_takePubProps(Session *s, mgos_mqtt_props *o) {
 #line 91 "ts-src/mgos/mqtt5_api.ts"
     return false;
   }
-  rt_copy_bytes(RT_BYTES(mqtt5_api_userScratch, ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1)), n, rt_subarray(RT_BYTES(v->pubUser, session5_STR_ROOM), 0, v->pubUserLen));
+  rt_copy_into(RT_BYTES(mqtt5_api_userScratch, ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1)), n, rt_subarray(RT_BYTES(v->pubUser, session5_STR_ROOM), 0, v->pubUserLen));
   n = n + v->pubUserLen;
   if (n > 0) {
     p->extra = rt_subarray(RT_BYTES(mqtt5_api_userScratch, ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_V5_STR_SIZE : 1)), 0, n);
@@ -284,9 +284,9 @@ bool mqtt5_api_conn_set_auth_bytes_v(mgos_mqtt_conn *c, const char *method, uint
 #line 224 "ts-src/mgos/mqtt5_api.ts"
     return false;
   }
-  rt_copy_bytes(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, m);
+  rt_copy_into(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, m);
   v->authMethodLen = m.len;
-  rt_copy_bytes(RT_BYTES(v->authData, session5_STR_ROOM), 0, data);
+  rt_copy_into(RT_BYTES(v->authData, session5_STR_ROOM), 0, data);
   v->authDataLen = data.len;
   return true;
 }

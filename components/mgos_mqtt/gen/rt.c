@@ -13,6 +13,14 @@ static void rt_puts(const char *s) { fputs(s, stdout); }
 static void rt_putc(char c) { putchar(c); }
 #endif
 
+bool rt_copy_bytes_out(uint8_t *dp, uint32_t dlen, uint32_t off, const uint8_t *sp, uint32_t slen) {
+  return rt_copy_bytes_in(dp, dlen, off, sp, slen);
+}
+
+void rt_copy_into_out(uint8_t *dp, uint32_t dlen, uint32_t off, const uint8_t *sp, uint32_t slen) {
+  rt_copy_into_in(dp, dlen, off, sp, slen);
+}
+
 void rt_print_str(const char *s) { rt_puts(s ? s : "null"); }
 
 /* Decimal without printf("%lld"), which small C libraries may lack. */

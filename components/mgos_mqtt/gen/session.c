@@ -6,6 +6,8 @@ static uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id);
 static ConnectOptions *SessionConfig_options(SessionConfig *self, ConnectOptions *o);
 static rt_bytes session_wireString_v(uint8_t *w_p, uint32_t w_len, uint32_t at);
 static RT_INLINE rt_bytes session_wireString(rt_bytes w, uint32_t at) { return session_wireString_v(w.p, w.len, at); }
+static void session_cut_v(uint8_t *b_p, uint32_t b_len, uint32_t to, uint32_t from, uint32_t end);
+static RT_INLINE void session_cut(rt_bytes b, uint32_t to, uint32_t from, uint32_t end) { session_cut_v(b.p, b.len, to, from, end); }
 static uint32_t session_minU32(uint32_t a, uint32_t b);
 static uint32_t session_elapsed(uint32_t now, uint32_t then);
 static uint32_t session_left(uint32_t now, uint32_t then, uint32_t period);
@@ -19,8 +21,8 @@ static bool Session_stillOpen(Session *self);
 static bool Session_opened(Session *self, uint32_t n, bool bad, uint32_t now);
 static uint32_t Session_encodeConnect5(Session *self, ConnectOptions *o);
 static uint32_t Session_maxPacket5(Session *self);
-static void Session_closeQuietly(Session *self, const char *reason);
-static void Session_queueDisconnect(Session *self);
+RT_NOINLINE static void Session_closeQuietly(Session *self, const char *reason);
+static RT_INLINE void Session_queueDisconnect(Session *self);
 static uint32_t Session_encodeDisconnect_v(Session *self, uint8_t *out_p, uint32_t out_len);
 static RT_INLINE uint32_t Session_encodeDisconnect(Session *self, rt_bytes out) { return Session_encodeDisconnect_v(self, out.p, out.len); }
 static void Session_protocolError(Session *self, uint8_t code, const char *why);
@@ -80,7 +82,7 @@ static void Session_enterDisconnected(Session *self, const char *reason);
 static void Session_dropLink(Session *self);
 static bool Session_idInUse(Session *self, uint16_t id);
 static int32_t Session_findRec(Session *self, uint16_t id);
-static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state);
+static RT_INLINE int32_t Session_findSub(Session *self, uint16_t id, uint8_t state);
 static rt_bytes Session_recTopic(Session *self, OutMsg *r);
 static bool Session_dropOldestWaiting(Session *self, uint8_t reason);
 static uint32_t Session_topicOffset(Session *self, OutMsg *r);
@@ -168,7 +170,7 @@ static Packet session_dropScratch;
  *  closeReason and the log ("server refused the connection: <reason>",
  *  mgos/conn.ts). */
 /* nameAt() reads: the count of names, the default, the names. */
-#line 364 "ts-src/mqtt/session.ts"
+#line 369 "ts-src/mqtt/session.ts"
 static const char session_CONNACK_REASONS[] = "\005" "not authorized\0"
   "\0"
   "unacceptable protocol version\0"
@@ -188,7 +190,7 @@ void SessionConfig_init(SessionConfig *self) {
 }
 
 /* Sets the fields of a zeroed Session to their initial values. */
-#line 377 "ts-src/mqtt/session.ts"
+#line 382 "ts-src/mqtt/session.ts"
 void Session_init(Session *self) {
   self->autoAck = true;
   self->nextSeq = 1;
@@ -292,7 +294,14 @@ rt_bytes Sub_view(Sub *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
-#line 323 "ts-src/mqtt/session.ts"
+/** Moves b[from, end) down to `to` (one memmove: what lay between goes). */
+#line 324 "ts-src/mqtt/session.ts"
+static void session_cut_v(uint8_t *b_p, uint32_t b_len, uint32_t to, uint32_t from, uint32_t end) {
+  rt_bytes b = RT_BYTES(b_p, b_len);
+#line 325 "ts-src/mqtt/session.ts"
+  rt_copy_into(b, to, rt_subarray(b, from, end));
+}
+
 static uint32_t session_minU32(uint32_t a, uint32_t b) {
   return (a < b) ? a : b;
 }
@@ -312,7 +321,7 @@ static uint32_t session_left(uint32_t now, uint32_t then, uint32_t period) {
  *  (packets in tx are our own encodings, so the header is valid). */
 static uint32_t session_packetLenAt_v(uint8_t *tx_p, uint32_t tx_len, uint32_t at) {
   rt_bytes tx = RT_BYTES(tx_p, tx_len);
-#line 341 "ts-src/mqtt/session.ts"
+#line 346 "ts-src/mqtt/session.ts"
   uint32_t rem = 0;
   uint32_t shift = 0;
   uint32_t i = at + 1;
@@ -325,7 +334,7 @@ static uint32_t session_packetLenAt_v(uint8_t *tx_p, uint32_t tx_len, uint32_t a
       break;
     }
   }
-#line 351 "ts-src/mqtt/session.ts"
+#line 356 "ts-src/mqtt/session.ts"
   return (i - at) + rem;
 }
 
@@ -336,13 +345,13 @@ static const char *session_txt(const char *s) {
 }
 
 /** A CONNACK refusal's return code -> its reason (CONNACK_REASONS). */
-#line 373 "ts-src/mqtt/session.ts"
+#line 378 "ts-src/mqtt/session.ts"
 static const char *session_connackReason(uint8_t code) {
   return rt_name_at(session_CONNACK_REASONS, code);
 }
 
 /** This session speaks MQTT 5 (cfg.version 5, and compiled in). */
-#line 501 "ts-src/mqtt/session.ts"
+#line 506 "ts-src/mqtt/session.ts"
 bool Session_isV5(Session *self) {
   return CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->cfg.version == 5;
 }
@@ -364,17 +373,17 @@ bool Session_isConnected(Session *self) {
 // ---------------------------------------------------------------- transport
 /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
-#line 523 "ts-src/mqtt/session.ts"
+#line 528 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   if (!Session_opening(self, now)) {
     return Session_stillOpen(self);
   }
-#line 525 "ts-src/mqtt/session.ts"
+#line 530 "ts-src/mqtt/session.ts"
   SessionConfig *c = &self->cfg;
   uint32_t n = 0;
   if (Session_isV5(self)) {
     n = Session_encodeConnect5(self, SessionConfig_options(c, &self->v5Connect[0]));
-#line 528 "ts-src/mqtt/session.ts"
+#line 533 "ts-src/mqtt/session.ts"
   } else {
     // The config's strings were checked and laid out when they were set
     // (setStrings): the flags they need are in strFlags.
@@ -382,11 +391,11 @@ bool Session_connect(Session *self, uint32_t now) {
     if (c->cleanSession) {
       f = (uint8_t)(f | packet_CONNECT_CLEAN_SESSION);
     }
-#line 533 "ts-src/mqtt/session.ts"
+#line 538 "ts-src/mqtt/session.ts"
     if (c->willRetain && ((f & packet_CONNECT_WILL) != 0)) {
       f = (uint8_t)(f | packet_CONNECT_WILL_RETAIN);
     }
-#line 534 "ts-src/mqtt/session.ts"
+#line 539 "ts-src/mqtt/session.ts"
     n = codec_writeConnectPayload(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), f, c->keepAlive, rt_subarray(RT_BYTES(c->wire, ((int64_t)CONFIG_MGOS_MQTT_CONFIG_STR_SIZE + 10)), 0, c->wireLen));
   }
   return Session_opened(self, n, false, now);
@@ -398,7 +407,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   if (!Session_opening(self, now)) {
     return Session_stillOpen(self);
   }
-#line 543 "ts-src/mqtt/session.ts"
+#line 548 "ts-src/mqtt/session.ts"
   uint32_t n = Session_isV5(self) ? Session_encodeConnect5(self, o) : codec_encodeConnect(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o);
   return Session_opened(self, n, o->password.len > 0 && o->userName.len == 0, now);
 }
@@ -410,7 +419,7 @@ static bool Session_opening(Session *self, uint32_t now) {
   if (self->state != SessionState_DISCONNECTED || self->closing) {
     return false;
   }
-#line 552 "ts-src/mqtt/session.ts"
+#line 557 "ts-src/mqtt/session.ts"
   Session_dropLink(self);
   return true;
 }
@@ -423,7 +432,7 @@ static bool Session_stillOpen(Session *self) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_logNum(self, LogLevel_ERROR, session__s1, self->state);
   }
-#line 562 "ts-src/mqtt/session.ts"
+#line 567 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -435,7 +444,7 @@ static bool Session_opened(Session *self, uint32_t n, bool bad, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, bad ? session__s2 : session__s3, 0);
     }
-#line 571 "ts-src/mqtt/session.ts"
+#line 576 "ts-src/mqtt/session.ts"
     return false;
   }
   self->txLen = n;
@@ -513,20 +522,20 @@ void Session_txConsumed(Session *self, uint32_t n) {
   }
   // Walk the packets written (after the rest of one begun before): the
   // last one may be cut, remember its tail.
-#line 646 "ts-src/mqtt/session.ts"
+#line 651 "ts-src/mqtt/session.ts"
   uint32_t at = self->txHeadLeft;
   while (at < n) {
     at = at + session_packetLenAt(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at);
   }
-#line 648 "ts-src/mqtt/session.ts"
+#line 653 "ts-src/mqtt/session.ts"
   self->txHeadLeft = at - n;
-  rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
+  session_cut(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, n, self->txLen);
   self->txLen = self->txLen - n;
   if (self->state == SessionState_DISCONNECTING && !self->closing) {
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 653 "ts-src/mqtt/session.ts"
+#line 658 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
@@ -556,22 +565,23 @@ void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 680 "ts-src/mqtt/session.ts"
+#line 685 "ts-src/mqtt/session.ts"
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_logNum(self, LogLevel_ERROR, reason, 0);
   }
-#line 681 "ts-src/mqtt/session.ts"
+#line 686 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, reason);
 }
 
-/** close() without its log line, for a reason the caller has logged. */
-static void Session_closeQuietly(Session *self, const char *reason) {
+/** close() without its log line, for a reason the caller has logged.
+   *  @noinline (inlined into its callers it cost the error-level core 18 B) */
+RT_NOINLINE static void Session_closeQuietly(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 689 "ts-src/mqtt/session.ts"
+#line 695 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -581,19 +591,20 @@ bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
     return false;
   }
-#line 696 "ts-src/mqtt/session.ts"
+#line 702 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
 }
 
-/** Puts DISCONNECT into tx and lets the port close once it is written. */
-static void Session_queueDisconnect(Session *self) {
+/** Puts DISCONNECT into tx and lets the port close once it is written.
+   *  @inline (GCC kept it out of line, in part: its two copies are smaller) */
+static RT_INLINE void Session_queueDisconnect(Session *self) {
   // A packet half streamed into tx must end first: txConsumed() calls again.
   if (self->streaming) {
     return;
   }
-#line 705 "ts-src/mqtt/session.ts"
+#line 712 "ts-src/mqtt/session.ts"
   uint32_t n = 0;
   while (true) {
     n = Session_encodeDisconnect(self, Session_txFree(self));
@@ -604,17 +615,17 @@ static void Session_queueDisconnect(Session *self) {
     // No room: the connection ends anyway, so the whole packets waiting make
     // way for it. A packet the port has begun must still be finished, or the
     // broker would read the DISCONNECT as part of it.
-#line 713 "ts-src/mqtt/session.ts"
+#line 720 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s6, rt_i32_of((self->txLen - self->txHeadLeft)));
     }
-#line 714 "ts-src/mqtt/session.ts"
+#line 721 "ts-src/mqtt/session.ts"
     self->txLen = self->txHeadLeft;
   }
   if (n == 0) {
     return;
   }
-#line 717 "ts-src/mqtt/session.ts"
+#line 724 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   self->closing = true;
 }
@@ -622,11 +633,11 @@ static void Session_queueDisconnect(Session *self) {
 /** DISCONNECT: MQTT 5 with discReason (the same 2 bytes for 0). */
 static uint32_t Session_encodeDisconnect_v(Session *self, uint8_t *out_p, uint32_t out_len) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 723 "ts-src/mqtt/session.ts"
+#line 730 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     return codec_writeSimple(out, PacketType_DISCONNECT);
   }
-#line 724 "ts-src/mqtt/session.ts"
+#line 731 "ts-src/mqtt/session.ts"
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
   return codec5_encodeDisconnect5(out, self->discReason, p);
@@ -638,7 +649,7 @@ static void Session_protocolError(Session *self, uint8_t code, const char *why) 
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 733 "ts-src/mqtt/session.ts"
+#line 740 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     Session_close(self, why);
     return;
@@ -647,14 +658,14 @@ static void Session_protocolError(Session *self, uint8_t code, const char *why) 
     Session_log(self, LogLevel_ERROR, why, rt_str_bytes(packet5_reasonName(PacketType_DISCONNECT, code)), code);
   }
   // Only when no packet is cut half way in tx: the DISCONNECT must be whole on the wire.
-#line 739 "ts-src/mqtt/session.ts"
+#line 746 "ts-src/mqtt/session.ts"
   bool clean = self->txHeadLeft == 0 && !self->streaming;
   uint32_t ep = self->epoch;
   Session_closeQuietly(self, why);
   if ((!clean || (self->epoch != (ep + 1u))) || !self->closing) {
     return;
   }
-#line 743 "ts-src/mqtt/session.ts"
+#line 750 "ts-src/mqtt/session.ts"
   self->discReason = code;
   self->txLen = Session_encodeDisconnect(self, RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE));
   self->discReason = 0;
@@ -703,28 +714,28 @@ void Session_tick(Session *self, uint32_t now) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
         Session_logNum(self, LogLevel_WARN, session__s9, 0);
       }
-#line 788 "ts-src/mqtt/session.ts"
+#line 795 "ts-src/mqtt/session.ts"
     } else {
       Session_sent(self, n);
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_logNum(self, LogLevel_DEBUG, session__s10, 0);
       }
     }
-#line 792 "ts-src/mqtt/session.ts"
+#line 799 "ts-src/mqtt/session.ts"
     self->pingOutstanding = true;
     self->pingSentAt = now;
   }
   if (self->state != SessionState_CONNECTED) {
     return;
   }
-#line 796 "ts-src/mqtt/session.ts"
+#line 803 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 803 "ts-src/mqtt/session.ts"
+#line 810 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
@@ -732,7 +743,7 @@ uint16_t Session_nextPacketId(Session *self) {
       return self->lastId;
     }
   }
-#line 808 "ts-src/mqtt/session.ts"
+#line 815 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -744,20 +755,20 @@ uint16_t Session_nextPacketId(Session *self) {
 uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, uint8_t qos, bool retain, uint32_t now) {
   rt_bytes topic = RT_BYTES(topic_p, topic_len);
   rt_bytes payload = RT_BYTES(payload_p, payload_len);
-#line 817 "ts-src/mqtt/session.ts"
+#line 824 "ts-src/mqtt/session.ts"
   self->now = now;
   if (qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s11, topic, qos);
     }
-#line 820 "ts-src/mqtt/session.ts"
+#line 827 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   if (!topic_sendableTopic(topic, false)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s12, topic, 0);
     }
-#line 824 "ts-src/mqtt/session.ts"
+#line 831 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
@@ -768,13 +779,13 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (q > self->v5s[0].serverMaxQos) {
       q = self->v5s[0].serverMaxQos;
     }
-#line 832 "ts-src/mqtt/session.ts"
+#line 839 "ts-src/mqtt/session.ts"
     pl = codec5_propsSize(&self->v5s[0].pubProps, PacketType_PUBLISH);
     if (pl < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, session__s13, topic, 0);
       }
-#line 835 "ts-src/mqtt/session.ts"
+#line 842 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
     }
   }
@@ -783,7 +794,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s14, topic, rt_i32_of(payload.len));
     }
-#line 841 "ts-src/mqtt/session.ts"
+#line 848 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   bool connected = self->state == SessionState_CONNECTED;
@@ -792,7 +803,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s15, topic, rt_i32_of(size));
     }
-#line 847 "ts-src/mqtt/session.ts"
+#line 854 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   // A QoS 0 message goes straight into tx when nothing waits before it and
@@ -805,7 +816,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, session__s16, topic, 0);
       }
-#line 857 "ts-src/mqtt/session.ts"
+#line 864 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     // (A record streaming out is unsent until whole: nothing streams then.)
@@ -816,7 +827,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, session__s17, topic, rt_i32_of(size));
       }
-#line 865 "ts-src/mqtt/session.ts"
+#line 872 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
     }
     if (!connected) {
@@ -825,7 +836,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
           Session_log(self, LogLevel_DEBUG, session__s18, topic, 0);
         }
-#line 871 "ts-src/mqtt/session.ts"
+#line 878 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
       }
       while (Session_queuedCount(self) >= limit) {
@@ -834,7 +845,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
           if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
             Session_log(self, LogLevel_DEBUG, session__s19, topic, rt_i32_of(limit));
           }
-#line 877 "ts-src/mqtt/session.ts"
+#line 884 "ts-src/mqtt/session.ts"
           return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL);
         }
       }
@@ -846,7 +857,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
           Session_log(self, LogLevel_DEBUG, session__s20, topic, rt_i32_of(size));
         }
-#line 886 "ts-src/mqtt/session.ts"
+#line 893 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_FULL);
       }
     }
@@ -857,7 +868,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s21, topic, 0);
     }
-#line 894 "ts-src/mqtt/session.ts"
+#line 901 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_FULL);
   }
   // There is room for `size` bytes in tx or the store; the topic was checked first.
@@ -869,7 +880,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, session__s22, topic, 0);
       }
-#line 903 "ts-src/mqtt/session.ts"
+#line 910 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
     }
   } else {
@@ -913,7 +924,7 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 944 "ts-src/mqtt/session.ts"
+#line 951 "ts-src/mqtt/session.ts"
   uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   // Bit 7 of the state byte: the PUBLISH is MQTT 5 encoded.
   f(self, op, r->seq, session_storeMeta((uint8_t)(st | (r->v5 ? 0x80 : 0)), r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
@@ -924,25 +935,25 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
    *  PUBREL is due. False when it does not fit or is not a valid record. */
 bool Session_restore_v(Session *self, uint32_t seq, uint32_t meta, uint8_t *data_p, uint32_t data_len) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 953 "ts-src/mqtt/session.ts"
+#line 960 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((meta >> 24) & 0x7f);
   // Encoded for MQTT 5 (bit 7): sendable only with MQTT 5 compiled in.
   bool m5 = rt_i32_of(meta & 0x80000000u) != 0;
   if (m5 && CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return false;
   }
-#line 957 "ts-src/mqtt/session.ts"
+#line 964 "ts-src/mqtt/session.ts"
   uint8_t qos = (uint8_t)((meta >> 16) & 0xff);
   uint16_t id = (uint16_t)meta;
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
     return false;
   }
-#line 960 "ts-src/mqtt/session.ts"
+#line 967 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
       return false;
     }
-#line 962 "ts-src/mqtt/session.ts"
+#line 969 "ts-src/mqtt/session.ts"
   } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((data.p[0] >> 4) != PacketType_PUBLISH)) {
     return false;
   }
@@ -957,13 +968,13 @@ bool Session_restore_v(Session *self, uint32_t seq, uint32_t meta, uint8_t *data
   r->unsent = true;
   r->done = 0;
   r->seq = seq;
-  rt_copy_bytes(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, data);
+  rt_copy_into(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), self->storeUsed, data);
   self->storeUsed += data.len;
   self->recCount++;
   if (seq >= self->nextSeq) {
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 980 "ts-src/mqtt/session.ts"
+#line 987 "ts-src/mqtt/session.ts"
   return true;
 }
 
@@ -980,11 +991,11 @@ uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
     return 0;
   }
-#line 994 "ts-src/mqtt/session.ts"
+#line 1001 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
     return 0;
   }
-#line 995 "ts-src/mqtt/session.ts"
+#line 1002 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
@@ -993,7 +1004,7 @@ static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
     return;
   }
-#line 1001 "ts-src/mqtt/session.ts"
+#line 1008 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -1007,7 +1018,7 @@ static uint32_t Session_waitingToSend(Session *self) {
       n++;
     }
   }
-#line 1012 "ts-src/mqtt/session.ts"
+#line 1019 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1015,37 +1026,37 @@ static uint32_t Session_waitingToSend(Session *self) {
    *  again after every CONNACK). Returns the SUBSCRIBE's packet id, 0 if rejected. */
 uint16_t Session_subscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_len, uint8_t qos, int32_t tag) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 1018 "ts-src/mqtt/session.ts"
+#line 1025 "ts-src/mqtt/session.ts"
   if (qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s11, filter, qos);
     }
-#line 1020 "ts-src/mqtt/session.ts"
+#line 1027 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (!topic_sendableTopic(filter, true)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s12, filter, 0);
     }
-#line 1024 "ts-src/mqtt/session.ts"
+#line 1031 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s23, filter, rt_i32_of(filter.len));
     }
-#line 1028 "ts-src/mqtt/session.ts"
+#line 1035 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s24, filter, 0);
     }
-#line 1032 "ts-src/mqtt/session.ts"
+#line 1039 "ts-src/mqtt/session.ts"
     return 0;
   }
   Sub *s = &self->subs[self->subCount];
-  rt_copy_bytes(RT_BYTES(s->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, filter);
+  rt_copy_into(RT_BYTES(s->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, filter);
   s->filterLen = filter.len;
   s->qos = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
   s->granted = 0;
@@ -1068,18 +1079,18 @@ uint16_t Session_subscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_l
    *  (after the next CONNACK when offline). Returns its packet id, 0 if none matched. */
 uint16_t Session_unsubscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_len) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 1057 "ts-src/mqtt/session.ts"
+#line 1064 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     // (SUB_PENDING, SUB_SENT or ACTIVE: no slot below subCount is FREE.)
     if (s->state > SubState_ACTIVE) {
       continue;
     }
-#line 1061 "ts-src/mqtt/session.ts"
+#line 1068 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 1062 "ts-src/mqtt/session.ts"
+#line 1069 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -1089,7 +1100,7 @@ uint16_t Session_unsubscribe_v(Session *self, uint8_t *filter_p, uint32_t filter
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, session__s25, filter, 0);
   }
-#line 1069 "ts-src/mqtt/session.ts"
+#line 1076 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -1103,7 +1114,7 @@ uint32_t Session_unsentBytes(Session *self) {
       n += tmp - r->done;
     }
   }
-#line 1079 "ts-src/mqtt/session.ts"
+#line 1086 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1115,7 +1126,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 1086 "ts-src/mqtt/session.ts"
+#line 1093 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1127,22 +1138,22 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 1093 "ts-src/mqtt/session.ts"
+#line 1100 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 1100 "ts-src/mqtt/session.ts"
+#line 1107 "ts-src/mqtt/session.ts"
 void Session_onRecv_v(Session *self, uint8_t *data_p, uint32_t data_len, uint32_t now) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 1101 "ts-src/mqtt/session.ts"
+#line 1108 "ts-src/mqtt/session.ts"
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 1103 "ts-src/mqtt/session.ts"
+#line 1110 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while ((off < data.len && Session_receiving(self)) && self->epoch == ep) {
@@ -1156,8 +1167,8 @@ void Session_onRecv_v(Session *self, uint8_t *data_p, uint32_t data_len, uint32_
     if (n > rest.len) {
       n = rest.len;
     }
-#line 1114 "ts-src/mqtt/session.ts"
-    rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_slice(rest, 0, n));
+#line 1121 "ts-src/mqtt/session.ts"
+    rt_copy_into(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_slice(rest, 0, n));
     self->rxLen += n;
     // rx never stays full: recvLimit() (and parse5's limit) is at most its
     // size, so what parse() leaves is the start of a packet that fits, or
@@ -1184,7 +1195,7 @@ static uint32_t Session_parse(Session *self) {
   if (Session_isV5(self)) {
     return Session_parse5(self);
   }
-#line 1139 "ts-src/mqtt/session.ts"
+#line 1146 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t start = 0;
   while (Session_receiving(self) && self->epoch == ep) {
@@ -1194,11 +1205,11 @@ static uint32_t Session_parse(Session *self) {
     }
     // Too large to buffer, not malformed: streamed (the reference closed
     // here, and a persistent session then got it again at every reconnect).
-#line 1146 "ts-src/mqtt/session.ts"
+#line 1153 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       return Session_bigHead(self, start);
     }
-#line 1147 "ts-src/mqtt/session.ts"
+#line 1154 "ts-src/mqtt/session.ts"
     if (r < 0) {
       Session_closeBad(self, (DecodeErr)(uint8_t)(-(int64_t)r));
       return 0;
@@ -1210,13 +1221,13 @@ static uint32_t Session_parse(Session *self) {
   if (self->epoch == ep && start > 0) {
     Session_rxDrop(self, start);
   }
-#line 1156 "ts-src/mqtt/session.ts"
+#line 1163 "ts-src/mqtt/session.ts"
   return 0;
 }
 
 /** Drops the first `k` bytes of rx (k <= rxLen). */
 static void Session_rxDrop(Session *self, uint32_t k) {
-  rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), k, self->rxLen));
+  session_cut(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, k, self->rxLen);
   self->rxLen = self->rxLen - k;
 }
 
@@ -1232,7 +1243,7 @@ static uint32_t Session_parse5(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1175 "ts-src/mqtt/session.ts"
+#line 1182 "ts-src/mqtt/session.ts"
     Packet *b = &v->pkt.base;
     if (((r == (-DecodeErr_TOO_LARGE)) && b->type == PacketType_PUBLISH) && (b->totalLen <= Session_maxPacket5(self))) {
       // Within our Maximum Packet Size, over the buffer: streamed as in 3.1.1.
@@ -1257,17 +1268,17 @@ static uint32_t Session_parse5(Session *self) {
     if (p->type == PacketType_CONNACK) {
       p->returnCode = v->pkt.reasonCode;
     }
-#line 1197 "ts-src/mqtt/session.ts"
+#line 1204 "ts-src/mqtt/session.ts"
     if ((p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) && !Session_aliasIn(self, p)) {
       return 0;
     }
-#line 1198 "ts-src/mqtt/session.ts"
+#line 1205 "ts-src/mqtt/session.ts"
     Session_handle(self, p);
   }
   if (self->epoch == ep && start > 0) {
     Session_rxDrop(self, start);
   }
-#line 1201 "ts-src/mqtt/session.ts"
+#line 1208 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -1278,7 +1289,7 @@ static uint32_t Session_parse5(Session *self) {
    *  the rest is streamed: returns how many bytes rx holds past where the
    *  stream goes on (they came in this read: the caller feeds them to
    *  bigFeed). A malformed head closes the connection as a small one would. */
-#line 1212 "ts-src/mqtt/session.ts"
+#line 1219 "ts-src/mqtt/session.ts"
 static uint32_t Session_bigHead(Session *self, uint32_t start) {
   if (self->state == SessionState_CONNECTING) {
     Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s26)); // any size: as handle()
@@ -1292,7 +1303,7 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
   if (have < (h + 2u)) {
     return 0;
   }
-#line 1223 "ts-src/mqtt/session.ts"
+#line 1230 "ts-src/mqtt/session.ts"
   uint32_t tl = (uint32_t)((rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, h) << 8) | rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, rt_idx_add(h, 1)));
   uint32_t rem = p->remLen;
   uint32_t idLen = (uint32_t)((p->qos > 0) ? 2 : 0);
@@ -1302,14 +1313,14 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
   DecodeErr e = DecodeErr_OK;
   if ((2u + tl) > rem) {
     e = DecodeErr_STRING_OVERRUN;
-#line 1231 "ts-src/mqtt/session.ts"
+#line 1238 "ts-src/mqtt/session.ts"
   } else if (tl == 0 && !v5) {
     e = DecodeErr_EMPTY_TOPIC;
-#line 1232 "ts-src/mqtt/session.ts"
+#line 1239 "ts-src/mqtt/session.ts"
   } else if ((((2u + tl) + idLen) + (uint32_t)(v5 ? 1 : 0)) > rem) {
     e = DecodeErr_BAD_LENGTH;
   }
-#line 1233 "ts-src/mqtt/session.ts"
+#line 1240 "ts-src/mqtt/session.ts"
   if (e != DecodeErr_OK) {
     self->rxLen = h + 2u;
     Session_bigBad(self, e);
@@ -1321,11 +1332,11 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
   if (keep < (h + 2u)) {
     keep = h + 2u;
   }
-#line 1242 "ts-src/mqtt/session.ts"
+#line 1249 "ts-src/mqtt/session.ts"
   if (have < keep) {
     return 0;
   }
-#line 1243 "ts-src/mqtt/session.ts"
+#line 1250 "ts-src/mqtt/session.ts"
   self->rxLen = keep;
   // (The payload view is set by the event that shows it: bigSkip, bigPayload.)
   p->topic = rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), h + 2u, keep);
@@ -1338,7 +1349,7 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
   if (v5) {
     BigProps_reset(&self->v5s[0].bigProps);
   }
-#line 1253 "ts-src/mqtt/session.ts"
+#line 1260 "ts-src/mqtt/session.ts"
   self->rxTake = false;
   // bigFeed reads the rest of the topic and the id into bigId (its last
   // two bytes are the id), from the head's last byte on: at least one
@@ -1355,7 +1366,7 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
    *  the caller's loop calls again while the connection lasts. */
 static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
   rt_bytes d = RT_BYTES(d_p, d_len);
-#line 1268 "ts-src/mqtt/session.ts"
+#line 1275 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t pos = self->bigPos;
   uint32_t n = 1;
@@ -1367,7 +1378,7 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
     if (self->bigPos == self->bigIdEnd) {
       bad = Session_bigHeaderDone(self);
     }
-#line 1277 "ts-src/mqtt/session.ts"
+#line 1284 "ts-src/mqtt/session.ts"
   } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->bigPayAt == 0) {
     // MQTT 5: the property length and block, between packet id and payload.
     BigProps *bp = &self->v5s[0].bigProps;
@@ -1394,12 +1405,12 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
     if (self->bigPos == self->bigTotal && self->pkt.qos == 2) {
       Session_rxQos2Add(self, self->pkt.packetId);
     }
-#line 1301 "ts-src/mqtt/session.ts"
+#line 1308 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE != 0 && self->big != BigRx_DISCARD) {
       Session_bigPayload(self, rt_slice(d, 0, n), pos - self->bigPayAt);
     }
   }
-#line 1303 "ts-src/mqtt/session.ts"
+#line 1310 "ts-src/mqtt/session.ts"
   if (bad != 0) {
     Session_bigBad(self, bad);
     return n;
@@ -1412,7 +1423,7 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
   // against any filter), properties that did not fit, an empty payload;
   // otherwise its first payload bytes were offered (bigPayload), or, with
   // fragments compiled out, have come.
-#line 1313 "ts-src/mqtt/session.ts"
+#line 1320 "ts-src/mqtt/session.ts"
   if ((self->big == BigRx_UNDECIDED && (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || self->bigPayAt > 0)) && self->bigPos >= self->bigPayAt) {
     bool whole = self->rxLen == self->bigTopicEnd;
     bool lost = ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && Session_isV5(self)) && !self->v5s[0].bigProps.keep) && self->v5s[0].bigProps.len > 0;
@@ -1423,11 +1434,11 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
   // Even when a handler called disconnect(): the message was read whole.
   // (Its last byte is never before the payload's start: MQTT 5 has a
   // property length at least.)
-#line 1326 "ts-src/mqtt/session.ts"
+#line 1333 "ts-src/mqtt/session.ts"
   if (self->bigPos == self->bigTotal && self->epoch == ep) {
     Session_bigEnd(self);
   }
-#line 1327 "ts-src/mqtt/session.ts"
+#line 1334 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1449,7 +1460,7 @@ static void Session_bad5(Session *self, uint8_t e, uint32_t at) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, session__s30, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), at, self->rxLen), -e);
   }
-#line 1346 "ts-src/mqtt/session.ts"
+#line 1353 "ts-src/mqtt/session.ts"
   Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
 }
 
@@ -1460,7 +1471,7 @@ static void Session_closeBad(Session *self, DecodeErr e) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, session__s30, d, 0);
   }
-#line 1354 "ts-src/mqtt/session.ts"
+#line 1361 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, why);
 }
 
@@ -1472,7 +1483,7 @@ static DecodeErr Session_bigHeaderDone(Session *self) {
   if (p->qos > 0) {
     p->packetId = self->bigId;
   }
-#line 1363 "ts-src/mqtt/session.ts"
+#line 1370 "ts-src/mqtt/session.ts"
   bool whole = self->rxLen == self->bigTopicEnd;
   // A topic cut by the receive limit cannot be checked (nor delivered).
   // (Empty only under MQTT 5, for an alias: bigHead refuses it in 3.1.1.)
@@ -1481,11 +1492,11 @@ static DecodeErr Session_bigHeaderDone(Session *self) {
     e = DecodeErr_ZERO_PACKET_ID;
   }
   // MQTT 5: the properties come first (bigPropsDone).
-#line 1369 "ts-src/mqtt/session.ts"
+#line 1376 "ts-src/mqtt/session.ts"
   if (e == DecodeErr_OK && (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || self->bigPayAt > 0)) {
     Session_bigDecide(self);
   }
-#line 1370 "ts-src/mqtt/session.ts"
+#line 1377 "ts-src/mqtt/session.ts"
   return e;
 }
 
@@ -1495,7 +1506,7 @@ static void Session_bigPropsDone(Session *self) {
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return;
   }
-#line 1377 "ts-src/mqtt/session.ts"
+#line 1384 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   BigProps *bp = &v->bigProps;
   Props5 *pr = &v->pkt.props;
@@ -1516,7 +1527,7 @@ static void Session_bigPropsDone(Session *self) {
     if (!Session_aliasIn(self, p)) {
       return;
     }
-#line 1395 "ts-src/mqtt/session.ts"
+#line 1402 "ts-src/mqtt/session.ts"
     self->rxTopicLen = p->topic.len;
   } else if (bp->len > 0) {
     // Not read: any alias it set is unknown, so none is trusted again.
@@ -1537,13 +1548,13 @@ static void Session_bigDecide(Session *self) {
 }
 
 /** Drops the rest of the message; the log names the topic, the event too. */
-#line 1413 "ts-src/mqtt/session.ts"
+#line 1420 "ts-src/mqtt/session.ts"
 static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   self->big = BigRx_DISCARD;
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
   }
-#line 1416 "ts-src/mqtt/session.ts"
+#line 1423 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1553,7 +1564,7 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
    *  nobody takes the first one, the message is skipped. */
 static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_len, uint32_t off) {
   rt_bytes frag = RT_BYTES(frag_p, frag_len);
-#line 1424 "ts-src/mqtt/session.ts"
+#line 1431 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   bool first = self->big == BigRx_UNDECIDED;
   self->pkt.payload = frag;
@@ -1562,13 +1573,13 @@ static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_l
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1430 "ts-src/mqtt/session.ts"
+#line 1437 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1431 "ts-src/mqtt/session.ts"
+#line 1438 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
     Session_bigSkip(self, session__s29, rt_i32_of(self->rxPartTotal));
-#line 1432 "ts-src/mqtt/session.ts"
+#line 1439 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1577,7 +1588,7 @@ static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_l
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1438 "ts-src/mqtt/session.ts"
+#line 1445 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1586,13 +1597,13 @@ static void Session_bigEnd(Session *self) {
   if (p->qos == 2) {
     Session_rxQos2Add(self, p->packetId);
   }
-#line 1444 "ts-src/mqtt/session.ts"
+#line 1451 "ts-src/mqtt/session.ts"
   if (p->qos > 0) {
     Session_queueAck(self, (uint8_t)(PacketType_PUBLISH + p->qos), p->packetId); // PUBACK, PUBREC
   }
 }
 
-#line 1447 "ts-src/mqtt/session.ts"
+#line 1454 "ts-src/mqtt/session.ts"
 static void Session_handle(Session *self, Packet *p) {
   // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
   // MQTT 5 answers each protocol error here with DISCONNECT 0x82 (4.13.1).
@@ -1618,7 +1629,7 @@ static void Session_handle(Session *self, Packet *p) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, session__s31, 0);
     }
-#line 1470 "ts-src/mqtt/session.ts"
+#line 1477 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
   } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && t == PacketType_DISCONNECT) {
     // Only MQTT 5's decoder lets a server's DISCONNECT and AUTH through (3.14, 3.15).
@@ -1638,7 +1649,7 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5s[0]);
   }
-#line 1487 "ts-src/mqtt/session.ts"
+#line 1494 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
     const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
@@ -1647,14 +1658,14 @@ static void Session_onConnack(Session *self, Packet *p) {
         Session_log(self, LogLevel_ERROR, session__s33, V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
-#line 1491 "ts-src/mqtt/session.ts"
+#line 1498 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1495 "ts-src/mqtt/session.ts"
+#line 1502 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1669,26 +1680,26 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5s[0].serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1507 "ts-src/mqtt/session.ts"
+#line 1514 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1510 "ts-src/mqtt/session.ts"
+#line 1517 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1513 "ts-src/mqtt/session.ts"
+#line 1520 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1517 "ts-src/mqtt/session.ts"
+#line 1524 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   uint8_t q = p->qos;
@@ -1697,7 +1708,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     return;
   }
   // (Read only by a PUBLISH handler: a = 0 has none.)
-#line 1523 "ts-src/mqtt/session.ts"
+#line 1530 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
   // PUBLISH (DUP) only gets another PUBREC.
@@ -1705,18 +1716,18 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (q == 2) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1528 "ts-src/mqtt/session.ts"
+#line 1535 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch != ep) {
       return;
     }
     // The application runs this exchange: it is not ours to remember.
-#line 1531 "ts-src/mqtt/session.ts"
+#line 1538 "ts-src/mqtt/session.ts"
     if (!self->autoAck && q == 2) {
       Session_rxQos2Forget(self, p->packetId);
     }
   }
-#line 1533 "ts-src/mqtt/session.ts"
+#line 1540 "ts-src/mqtt/session.ts"
   if (q > 0 && self->autoAck) {
     Session_queueAck(self, (uint8_t)(PacketType_PUBLISH + q), p->packetId); // PUBACK (QoS 1), PUBREC (QoS 2)
   }
@@ -1725,17 +1736,17 @@ static void Session_onPublish(Session *self, Packet *p) {
 /** Before an incoming PUBLISH is delivered (small or streamed): 1 when it
    *  is new, 0 for a QoS 2 resend already taken (logged), -1 when the
    *  connection ended (MQTT 5: our Receive Maximum exceeded). */
-#line 1539 "ts-src/mqtt/session.ts"
+#line 1546 "ts-src/mqtt/session.ts"
 static int32_t Session_rxAdmit(Session *self, Packet *p) {
   if (p->qos > 0 && !Session_rxQuotaTake(self)) {
     return -1;
   }
-#line 1541 "ts-src/mqtt/session.ts"
+#line 1548 "ts-src/mqtt/session.ts"
   if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, session__s35, p->topic, p->packetId);
     }
-#line 1543 "ts-src/mqtt/session.ts"
+#line 1550 "ts-src/mqtt/session.ts"
     return 0;
   }
   return 1;
@@ -1751,7 +1762,7 @@ static void Session_onAck(Session *self, Packet *p) {
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1556 "ts-src/mqtt/session.ts"
+#line 1563 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((i >= 0) ? self->recs[(uint32_t)i].state : RecState_FREE);
   // A record still streaming out was never whole on the wire: the ack is bogus.
   bool whole = i >= 0 && (self->recs[(uint32_t)i].done == 0);
@@ -1779,24 +1790,24 @@ static void Session_onAck(Session *self, Packet *p) {
         Session_logNum(self, LogLevel_WARN, session__s36, p->packetId);
       }
     }
-#line 1581 "ts-src/mqtt/session.ts"
+#line 1588 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else if (type == PacketType_PUBACK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s37, p->packetId);
     }
-#line 1584 "ts-src/mqtt/session.ts"
+#line 1591 "ts-src/mqtt/session.ts"
   } else if (type == PacketType_PUBREC) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s38, p->packetId);
     }
-#line 1586 "ts-src/mqtt/session.ts"
+#line 1593 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s39, p->packetId);
     }
   }
-#line 1589 "ts-src/mqtt/session.ts"
+#line 1596 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, 200 + type, p);
 }
 
@@ -1808,7 +1819,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
       Session_logNum(self, LogLevel_DEBUG, session__s40, p->packetId);
     }
   }
-#line 1596 "ts-src/mqtt/session.ts"
+#line 1603 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1821,7 +1832,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1606 "ts-src/mqtt/session.ts"
+#line 1613 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   // (evTag is -1 here: it is set only below, and reset after the event.)
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1841,14 +1852,14 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
         }
       }
     }
-#line 1621 "ts-src/mqtt/session.ts"
+#line 1628 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, unsub ? session__s42 : session__s43, p->packetId);
     }
   }
-#line 1625 "ts-src/mqtt/session.ts"
+#line 1632 "ts-src/mqtt/session.ts"
   Session_emit(self, 200 + p->type, p); // SUBACK or UNSUBACK
   self->evTag = -1;
 }
@@ -1859,14 +1870,14 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1636 "ts-src/mqtt/session.ts"
+#line 1643 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   // While a packet streams out nothing else may enter tx: only its record
   // (done > 0) moves, below; once it is whole, pump() starts over.
   if (!self->streaming && !Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1640 "ts-src/mqtt/session.ts"
+#line 1647 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1888,7 +1899,7 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1659 "ts-src/mqtt/session.ts"
+#line 1666 "ts-src/mqtt/session.ts"
       continue;
     }
     if (((v5 && r->state == RecState_QUEUED) && r->done == 0) && r->qos > self->v5s[0].serverMaxQos) {
@@ -1897,7 +1908,7 @@ static void Session_pump(Session *self) {
     // The window full at a waiting message: no waiting one goes before it
     // (each QoS in call order), but packets in flight behind it still do
     // (a restored outbox: PUBRELs due after a waiting message).
-#line 1665 "ts-src/mqtt/session.ts"
+#line 1672 "ts-src/mqtt/session.ts"
     if (r->state == RecState_QUEUED && (blocked || (r->qos > 0 && inflight >= window))) {
       blocked = true;
       i++;
@@ -1920,18 +1931,18 @@ static void Session_pump(Session *self) {
     if ((!streamed && len > free) && (len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1685 "ts-src/mqtt/session.ts"
+#line 1692 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
     // Sent: a QoS 0 message leaves the outbox; the next turn steps past
     // any other (no longer unsent).
-#line 1688 "ts-src/mqtt/session.ts"
+#line 1695 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
     // A stream ended: what waited for it (acks, subscriptions) goes first.
-#line 1690 "ts-src/mqtt/session.ts"
+#line 1697 "ts-src/mqtt/session.ts"
     if (streamed) {
       Session_pump(self);
       return;
@@ -1946,7 +1957,7 @@ static void Session_pump(Session *self) {
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits, or
    *  (WAIT_PUBCOMP) its PUBREL. True when its last byte is in; else tx is
    *  full (and `streaming` set when part of a PUBLISH went in). */
-#line 1702 "ts-src/mqtt/session.ts"
+#line 1709 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   bool v5 = Session_isV5(self);
   bool conv = CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && r->v5 != v5;
@@ -1955,7 +1966,7 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
     if (k == 0) {
       return false;
     }
-#line 1708 "ts-src/mqtt/session.ts"
+#line 1715 "ts-src/mqtt/session.ts"
     Session_sent(self, k);
   } else if (!(((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && v5) && !conv) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r))) {
     uint32_t at = self->txLen;
@@ -1964,17 +1975,17 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
     uint32_t from = r->off + r->done;
     if (conv) {
       session5_convertedPart(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, at + n), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5, r->done);
-#line 1715 "ts-src/mqtt/session.ts"
+#line 1722 "ts-src/mqtt/session.ts"
     } else {
-      rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
+      rt_copy_into(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
     }
-#line 1716 "ts-src/mqtt/session.ts"
+#line 1723 "ts-src/mqtt/session.ts"
     if (r->done == 0) {
       // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
       if (r->sent) {
         rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
       }
-#line 1719 "ts-src/mqtt/session.ts"
+#line 1726 "ts-src/mqtt/session.ts"
       Session_retainOut(self, r, at);
     }
     Session_sent(self, n);
@@ -2001,27 +2012,27 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1743 "ts-src/mqtt/session.ts"
+#line 1750 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1745 "ts-src/mqtt/session.ts"
+#line 1752 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1749 "ts-src/mqtt/session.ts"
+#line 1756 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1750 "ts-src/mqtt/session.ts"
+#line 1757 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1751 "ts-src/mqtt/session.ts"
+#line 1758 "ts-src/mqtt/session.ts"
   Session_retainOut(self, r, at);
   Session_sent(self, n);
   return true;
@@ -2038,7 +2049,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, (q == 0) ? session__s45 : session__s46, Session_recTopic(self, r), r->packetId);
   }
-#line 1765 "ts-src/mqtt/session.ts"
+#line 1772 "ts-src/mqtt/session.ts"
   if (q > 0) {
     rt_bytes_set(m, at, (uint8_t)((rt_bytes_get(m, at) & 0xf9) | (q << 1)));
     r->qos = q;
@@ -2051,20 +2062,20 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   while ((rt_bytes_get(m, rt_idx_add(at, h)) & 0x80) != 0) {
     h++;
   }
-#line 1775 "ts-src/mqtt/session.ts"
+#line 1782 "ts-src/mqtt/session.ts"
   h++;
   uint32_t rem = r->len - h;
   uint32_t h2 = 1u + codec_remainingLengthSize(rem - 2u);
   uint32_t idAt = ((at + h) + 2u) + (uint32_t)((rt_bytes_get(m, rt_idx_add(at, h)) << 8) | rt_bytes_get(m, rt_idx64(((int64_t)at + (int64_t)h) + 1)));
   // Topic field to just after the new header, then what followed the id.
-  rt_copy_bytes(m, at + h2, rt_subarray(m, at + h, idAt));
+  rt_copy_into(m, at + h2, rt_subarray(m, at + h, idAt));
   uint32_t tail = (at + h2) + ((idAt - at) - h);
-  rt_copy_bytes(m, tail, rt_subarray(m, idAt + 2u, at + r->len));
+  rt_copy_into(m, tail, rt_subarray(m, idAt + 2u, at + r->len));
   rt_bytes_set(m, at, (uint8_t)(rt_bytes_get(m, at) & 0xf0)); // QoS 0: no DUP either
   codec_putVarint(m, at + 1u, rem - 2u);
   uint32_t n = (r->len - 2u) - (h - h2);
   uint32_t gap = r->len - n;
-  rt_copy_bytes(m, at + n, rt_subarray(m, at + r->len, self->storeUsed));
+  rt_copy_into(m, at + n, rt_subarray(m, at + r->len, self->storeUsed));
   self->storeUsed = self->storeUsed - gap;
   for (uint32_t i = 0; i < self->recCount; i++) {
     OutMsg *o = &self->recs[i];
@@ -2072,7 +2083,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
       o->off = o->off - gap;
     }
   }
-#line 1793 "ts-src/mqtt/session.ts"
+#line 1800 "ts-src/mqtt/session.ts"
   r->len = n;
   r->qos = 0;
   r->sent = false; // a QoS 0 PUBLISH has no DUP [MQTT-3.3.1-2]
@@ -2086,7 +2097,7 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
   if ((!Session_isV5(self) || self->v5s[0].retainAvailable) || ((rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0x1) == 0)) {
     return;
   }
-#line 1804 "ts-src/mqtt/session.ts"
+#line 1811 "ts-src/mqtt/session.ts"
   rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0xfe));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, session__s47, Session_recTopic(self, r), r->packetId);
@@ -2097,19 +2108,19 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
    *  Wildcard / Shared Subscription Available 0) is not sent: it stands
    *  refused (granted = that reason code, as a SUBACK would say), with a
    *  warning, and is tried again on the next connection. */
-#line 1812 "ts-src/mqtt/session.ts"
+#line 1819 "ts-src/mqtt/session.ts"
 static void Session_refuseUnsupportedSubs(Session *self) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if (s->state != SubState_SUB_PENDING) {
       continue;
     }
-#line 1816 "ts-src/mqtt/session.ts"
+#line 1823 "ts-src/mqtt/session.ts"
     uint8_t code = V5State_subRefusal(&self->v5s[0], Sub_view(s));
     if (code == 0) {
       continue;
     }
-#line 1818 "ts-src/mqtt/session.ts"
+#line 1825 "ts-src/mqtt/session.ts"
     s->state = SubState_ACTIVE;
     s->packetId = 0;
     s->granted = code;
@@ -2123,7 +2134,7 @@ static void Session_refuseUnsupportedSubs(Session *self) {
    *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
    *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
    *  reason, topic and payload. */
-#line 1829 "ts-src/mqtt/session.ts"
+#line 1836 "ts-src/mqtt/session.ts"
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   OutMsg *r = &self->recs[i];
   uint16_t id = r->packetId;
@@ -2149,14 +2160,14 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s48, t, id);
     }
-#line 1852 "ts-src/mqtt/session.ts"
+#line 1859 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s49, t, id);
     }
   }
   // Out of every queue while the handler runs (it may publish), freed after.
-#line 1856 "ts-src/mqtt/session.ts"
+#line 1863 "ts-src/mqtt/session.ts"
   r->state = RecState_FREE;
   Session_emit(self, SessionEvent_DROPPED, NULL);
   self->evDropTopic = RT_NOBYTES;
@@ -2175,26 +2186,26 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1872 "ts-src/mqtt/session.ts"
+#line 1879 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1876 "ts-src/mqtt/session.ts"
+#line 1883 "ts-src/mqtt/session.ts"
     } else {
       n = codec_writeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1877 "ts-src/mqtt/session.ts"
+#line 1884 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1878 "ts-src/mqtt/session.ts"
+#line 1885 "ts-src/mqtt/session.ts"
     if (Session_isV5(self)) {
       V5State_ackSent(&self->v5s[0], (uint8_t)((a >> 16) & 0xff), (uint8_t)(a >> 24));
     }
-#line 1879 "ts-src/mqtt/session.ts"
+#line 1886 "ts-src/mqtt/session.ts"
     Session_sent(self, n);
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
     self->ackCount = self->ackCount - 1u;
@@ -2202,18 +2213,18 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (Session_isV5(self)) {
     Session_refuseUnsupportedSubs(self);
   }
-#line 1884 "ts-src/mqtt/session.ts"
+#line 1891 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1888 "ts-src/mqtt/session.ts"
+#line 1895 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1889 "ts-src/mqtt/session.ts"
+#line 1896 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -2231,7 +2242,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1904 "ts-src/mqtt/session.ts"
+#line 1911 "ts-src/mqtt/session.ts"
     s->state = (uint8_t)(s->state + 1); // SUB_SENT or UNSUB_SENT
     Session_sent(self, n);
   }
@@ -2261,17 +2272,17 @@ static bool Session_aliasIn(Session *self, Packet *p) {
   if (bad == 0) {
     return true;
   }
-#line 1931 "ts-src/mqtt/session.ts"
+#line 1938 "ts-src/mqtt/session.ts"
   const char *why = session_txt(session__s51);
   if (bad == Reason_TOPIC_ALIAS_INVALID) {
     why = session_txt(session__s52);
   }
   // The table holds TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes of topics in all.
-#line 1934 "ts-src/mqtt/session.ts"
+#line 1941 "ts-src/mqtt/session.ts"
   if (bad == Reason_IMPLEMENTATION_SPECIFIC_ERROR) {
     why = session_txt(session__s53);
   }
-#line 1935 "ts-src/mqtt/session.ts"
+#line 1942 "ts-src/mqtt/session.ts"
   Session_protocolError(self, bad, why);
   return false;
 }
@@ -2283,7 +2294,7 @@ static bool Session_rxQuotaTake(Session *self) {
   if (!Session_isV5(self)) {
     return true;
   }
-#line 1944 "ts-src/mqtt/session.ts"
+#line 1951 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->inUnacked >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s54));
@@ -2299,13 +2310,13 @@ static uint32_t Session_wireLen(Session *self, OutMsg *r) {
   if ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || (r->v5 == Session_isV5(self))) || r->len == 0) {
     return r->len;
   }
-#line 1957 "ts-src/mqtt/session.ts"
+#line 1964 "ts-src/mqtt/session.ts"
   return session5_convertedSize(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5);
 }
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1963 "ts-src/mqtt/session.ts"
+#line 1970 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -2319,7 +2330,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1974 "ts-src/mqtt/session.ts"
+#line 1981 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2327,7 +2338,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1979 "ts-src/mqtt/session.ts"
+#line 1986 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
@@ -2335,7 +2346,7 @@ static void Session_onDisconnect5(Session *self) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, session__s55, V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 1984 "ts-src/mqtt/session.ts"
+#line 1991 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2346,19 +2357,19 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 1992 "ts-src/mqtt/session.ts"
+#line 1999 "ts-src/mqtt/session.ts"
 bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t data_len) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 1993 "ts-src/mqtt/session.ts"
+#line 2000 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     return false;
   }
-#line 1994 "ts-src/mqtt/session.ts"
+#line 2001 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 1996 "ts-src/mqtt/session.ts"
+#line 2003 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2371,7 +2382,7 @@ bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t
   if (n == 0) {
     return false;
   }
-#line 2006 "ts-src/mqtt/session.ts"
+#line 2013 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   return true;
 }
@@ -2406,7 +2417,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 2038 "ts-src/mqtt/session.ts"
+#line 2045 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2416,7 +2427,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 2045 "ts-src/mqtt/session.ts"
+#line 2052 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2424,7 +2435,7 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 /** A log line through onLog; left out of builds below its level. @log */
 static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len, int32_t num) {
   rt_bytes detail = RT_BYTES(detail_p, detail_len);
-#line 2051 "ts-src/mqtt/session.ts"
+#line 2058 "ts-src/mqtt/session.ts"
   SessionLogFn f = self->onLog;
   if (f != NULL) {
     f(self, level, msg, detail, num);
@@ -2432,7 +2443,7 @@ static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 2056 "ts-src/mqtt/session.ts"
+#line 2063 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2453,7 +2464,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 2074 "ts-src/mqtt/session.ts"
+#line 2081 "ts-src/mqtt/session.ts"
   self->wasConnected = self->state >= SessionState_CONNECTED; // or DISCONNECTING
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
@@ -2483,7 +2494,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, session__s57, Session_recTopic(self, r), r->packetId);
         }
-#line 2101 "ts-src/mqtt/session.ts"
+#line 2108 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
@@ -2498,7 +2509,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 2113 "ts-src/mqtt/session.ts"
+#line 2120 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2520,13 +2531,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 2130 "ts-src/mqtt/session.ts"
+#line 2137 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 2131 "ts-src/mqtt/session.ts"
+#line 2138 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2536,17 +2547,19 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2138 "ts-src/mqtt/session.ts"
+#line 2145 "ts-src/mqtt/session.ts"
   return -1;
 }
 
-static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
+/** The subscription with this packet id in `state`, or -1. @inline (its
+   *  one caller is in the receive path, which GCC found too large to grow) */
+static RT_INLINE int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id && self->subs[i].state == state) {
       return rt_i32_of(i);
     }
   }
-#line 2145 "ts-src/mqtt/session.ts"
+#line 2154 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2555,7 +2568,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 2151 "ts-src/mqtt/session.ts"
+#line 2160 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2584,7 +2597,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 2177 "ts-src/mqtt/session.ts"
+#line 2186 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2595,7 +2608,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
   uint32_t len = r->len;
   uint32_t end = self->storeUsed - len;
   // One memmove in C (overlap-safe, like TypedArray.set under Node).
-  rt_copy_bytes(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), off, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), off + len, self->storeUsed));
+  session_cut(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), off, off + len, self->storeUsed);
   self->storeUsed = end;
   r->len = 0;
   for (uint32_t i = 0; i < self->recCount; i++) {
@@ -2607,7 +2620,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 2197 "ts-src/mqtt/session.ts"
+#line 2206 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
@@ -2618,7 +2631,7 @@ static void Session_freeRec(Session *self, uint32_t i) {
 }
 
 /** Removes subscription i, keeping the others in the order they were added. */
-#line 2206 "ts-src/mqtt/session.ts"
+#line 2215 "ts-src/mqtt/session.ts"
 static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
@@ -2641,7 +2654,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2224 "ts-src/mqtt/session.ts"
+#line 2233 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2655,12 +2668,12 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
   if (Session_rxQos2Has(self, id)) {
     return;
   }
-#line 2235 "ts-src/mqtt/session.ts"
+#line 2244 "ts-src/mqtt/session.ts"
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s58, self->rxQos2[0]);
     }
-#line 2237 "ts-src/mqtt/session.ts"
+#line 2246 "ts-src/mqtt/session.ts"
     Session_rxQos2Forget(self, self->rxQos2[0]);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2674,11 +2687,11 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
   if (k < 0) {
     return false;
   }
-#line 2248 "ts-src/mqtt/session.ts"
+#line 2257 "ts-src/mqtt/session.ts"
   for (uint32_t j = (uint32_t)k; (j < ((int64_t)CONFIG_MGOS_MQTT_MAX_RX_QOS2 - 1)) && ((j + 1) < self->rxQos2Count); j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j + 1));
   }
-#line 2249 "ts-src/mqtt/session.ts"
+#line 2258 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
   return true;
 }
@@ -2688,19 +2701,19 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
  *  of the file, out of line: a literal's section in the object is that of the
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
-#line 2259 "ts-src/mqtt/session.ts"
+#line 2268 "ts-src/mqtt/session.ts"
 static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t clientId_len, uint8_t *user_p, uint32_t user_len, uint8_t *pass_p, uint32_t pass_len, uint8_t *willTopic_p, uint32_t willTopic_len, uint8_t *willMessage_p, uint32_t willMessage_len) {
   rt_bytes clientId = RT_BYTES(clientId_p, clientId_len);
   rt_bytes user = RT_BYTES(user_p, user_len);
   rt_bytes pass = RT_BYTES(pass_p, pass_len);
   rt_bytes willTopic = RT_BYTES(willTopic_p, willTopic_len);
   rt_bytes willMessage = RT_BYTES(willMessage_p, willMessage_len);
-#line 2260 "ts-src/mqtt/session.ts"
+#line 2269 "ts-src/mqtt/session.ts"
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
     return session_txt(session__s59);
   }
-#line 2262 "ts-src/mqtt/session.ts"
+#line 2271 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return session_txt(session__s60);
   }
@@ -2708,14 +2721,14 @@ static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t cl
     return session_txt(session__s61);
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 2267 "ts-src/mqtt/session.ts"
+#line 2276 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return session_txt(session__s2);
   }
-#line 2268 "ts-src/mqtt/session.ts"
+#line 2277 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
     return session_txt(session__s62);
   }
-#line 2269 "ts-src/mqtt/session.ts"
+#line 2278 "ts-src/mqtt/session.ts"
   return NULL;
 }

@@ -315,7 +315,7 @@ int32_t BigProps_feed_v(BigProps *self, uint8_t *d_p, uint32_t d_len, uint32_t p
   }
   uint32_t n = session5_minOf(d.len, (self->start + self->len) - pos);
   if (self->keep) {
-    rt_copy_bytes(rx, (self->at + pos) - self->start, rt_slice(d, 0, n));
+    rt_copy_into(rx, (self->at + pos) - self->start, rt_slice(d, 0, n));
   }
 #line 313 "ts-src/mqtt/session5.ts"
   return rt_i32_of(n);
@@ -355,7 +355,7 @@ static void AliasTable_drop(AliasTable *self, uint32_t k) {
   }
 #line 357 "ts-src/mqtt/session5.ts"
   uint32_t at = rt_get_u32(self->off, session5_ALIAS_SLOTS, k);
-  rt_copy_bytes(RT_BYTES(self->buf, session5_ALIAS_ROOM), at, rt_subarray(RT_BYTES(self->buf, session5_ALIAS_ROOM), at + n, self->used));
+  rt_copy_into(RT_BYTES(self->buf, session5_ALIAS_ROOM), at, rt_subarray(RT_BYTES(self->buf, session5_ALIAS_ROOM), at + n, self->used));
   self->used = self->used - n;
   rt_set_u32(self->len, session5_ALIAS_SLOTS, k, 0);
   for (uint32_t j = 0; j < session5_ALIAS_SLOTS; j++) {
@@ -376,7 +376,7 @@ bool AliasTable_set_v(AliasTable *self, uint32_t k, uint8_t *t_p, uint32_t t_len
     return false;
   }
 #line 369 "ts-src/mqtt/session5.ts"
-  rt_copy_bytes(RT_BYTES(self->buf, session5_ALIAS_ROOM), self->used, t);
+  rt_copy_into(RT_BYTES(self->buf, session5_ALIAS_ROOM), self->used, t);
   rt_set_u32(self->off, session5_ALIAS_SLOTS, k, self->used);
   rt_set_u32(self->len, session5_ALIAS_SLOTS, k, t.len);
   self->used = self->used + t.len;
@@ -390,7 +390,7 @@ static uint32_t session5_keep_v(uint8_t *dst_p, uint32_t dst_len, uint8_t *src_p
   rt_bytes src = RT_BYTES(src_p, src_len);
 #line 379 "ts-src/mqtt/session5.ts"
   uint32_t n = (src.len < dst.len) ? src.len : dst.len;
-  rt_copy_bytes(dst, 0, rt_subarray(src, 0, n));
+  rt_copy_into(dst, 0, rt_subarray(src, 0, n));
   return n;
 }
 
@@ -456,19 +456,19 @@ uint32_t session5_putAliased_v(uint8_t *out_p, uint32_t out_len, uint8_t *m_p, u
   rt_bytes_set(out, rt_idx_add(at, 1), (uint8_t)tl);
   at = at + 2u;
   if (!dropTopic) {
-    rt_copy_bytes(out, at, rt_subarray(m, l->topicAt + 2u, (l->topicAt + 2u) + tl));
+    rt_copy_into(out, at, rt_subarray(m, l->topicAt + 2u, (l->topicAt + 2u) + tl));
     at = at + tl;
   }
   // The packet id, if any.
   uint32_t idStart = (l->topicAt + 2u) + l->topicLen;
-  rt_copy_bytes(out, at, rt_subarray(m, idStart, l->propsAt));
+  rt_copy_into(out, at, rt_subarray(m, idStart, l->propsAt));
   at = at + (l->propsAt - idStart);
   at = codec_putVarint(out, at, l->propsLen + 3u);
   rt_bytes_set(out, at, PropId_TOPIC_ALIAS);
   rt_bytes_set(out, rt_idx_add(at, 1), (uint8_t)(alias >> 8));
   rt_bytes_set(out, rt_idx_add(at, 2), (uint8_t)alias);
   at = at + 3u;
-  rt_copy_bytes(out, at, rt_subarray(m, l->propsAt + l->propsLenSize, m.len));
+  rt_copy_into(out, at, rt_subarray(m, l->propsAt + l->propsLenSize, m.len));
   return total;
 }
 
@@ -550,7 +550,7 @@ static void session5_convPut_v(uint8_t *out_p, uint32_t out_len, uint8_t *seg_p,
     return;
   }
   uint32_t n = session5_minOf(seg.len - c->skip, out.len - c->w);
-  rt_copy_bytes(out, c->w, rt_subarray(seg, c->skip, c->skip + n));
+  rt_copy_into(out, c->w, rt_subarray(seg, c->skip, c->skip + n));
   c->w = c->w + n;
   c->skip = 0;
 }

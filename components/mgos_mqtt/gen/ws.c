@@ -478,7 +478,7 @@ void WsLink_txConsumed(WsLink *self, uint32_t n) {
   }
 #line 423 "ts-src/mgos/ws.ts"
   if (n > 0) {
-    rt_copy_bytes(RT_BYTES(self->tx, ws_WS_TX_BUF), 0, rt_subarray(RT_BYTES(self->tx, ws_WS_TX_BUF), n, self->txLen));
+    rt_copy_into(RT_BYTES(self->tx, ws_WS_TX_BUF), 0, rt_subarray(RT_BYTES(self->tx, ws_WS_TX_BUF), n, self->txLen));
   }
 #line 424 "ts-src/mgos/ws.ts"
   self->txLen = self->txLen - n;
@@ -652,7 +652,7 @@ void WsLink_onRecv_v(WsLink *self, uint8_t *data_p, uint32_t data_len, uint32_t 
     off += n;
     self->left = self->left - n; // n <= left: clamped above
     if ((self->op == WsOp_CLOSE || self->op == WsOp_PING) || self->op == WsOp_PONG) {
-      rt_copy_bytes(RT_BYTES(self->ctl, ws_WS_CTL_BUF), self->ctlLen, part);
+      rt_copy_into(RT_BYTES(self->ctl, ws_WS_CTL_BUF), self->ctlLen, part);
       self->ctlLen += n;
     } else if (self->state == WsState_OPEN) {
       WsDataFn f = self->onData;
@@ -751,7 +751,7 @@ static bool WsLink_frameDone(WsLink *self) {
       return true;
     }
 #line 597 "ts-src/mgos/ws.ts"
-    rt_copy_bytes(RT_BYTES(self->pong, ws_WS_CTL_BUF), 0, rt_subarray(RT_BYTES(self->ctl, ws_WS_CTL_BUF), 0, self->ctlLen));
+    rt_copy_into(RT_BYTES(self->pong, ws_WS_CTL_BUF), 0, rt_subarray(RT_BYTES(self->ctl, ws_WS_CTL_BUF), 0, self->ctlLen));
     self->pongLen = self->ctlLen;
     self->pongDue = true;
     WsLink_flushControl(self);

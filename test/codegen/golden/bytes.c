@@ -159,7 +159,7 @@ void bytes_main(void) {
 #line 77 "test/codegen/programs/bytes.ts"
   bytes_len(bytes__s21, rt_str_bytes(bytes__s22));
   rt_bytes nm = RT_BYTES(bytes_bufs.name, 6);
-  rt_copy_bytes(nm, 0, RT_LIT("dev1"));
+  rt_copy_into(nm, 0, RT_LIT("dev1"));
   nm.p[4] = 0;
   rt_print_str(bytes__s23);
   rt_print_str(rt_cstr(nm));

@@ -23,7 +23,7 @@ static void modbuf_fill_v(uint8_t *b_p, uint32_t b_len, uint8_t v) {
 #line 11 "test/codegen/programs/modbuf.ts"
 void modbuf_main(void) {
   modbuf_fill(RT_BYTES(modbuf_scratch, 6), 0x11);
-  rt_copy_bytes(RT_BYTES(modbuf_scratch, 6), 2, RT_LIT("hi"));
+  rt_copy_into(RT_BYTES(modbuf_scratch, 6), 2, RT_LIT("hi"));
   rt_print_hex(RT_BYTES(modbuf_scratch, 6));
   rt_print_str(modbuf__s0);
   rt_print_int((int64_t)6);

@@ -193,6 +193,6 @@ uint32_t codec5_broker_encodeCodesAck5_v(uint8_t *out_p, uint32_t out_len, uint8
   rt_bytes_set(out, at, (uint8_t)(packetId >> 8));
   rt_bytes_set(out, rt_idx_add(at, 1), (uint8_t)packetId);
   at = codec5_putProps(out, at + 2u, props, (uint32_t)pl);
-  rt_copy_bytes(out, at, codes);
+  rt_copy_into(out, at, codes);
   return total;
 }

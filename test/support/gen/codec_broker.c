@@ -277,7 +277,7 @@ uint32_t codec_broker_encodeSuback_v(uint8_t *out_p, uint32_t out_len, uint16_t 
 #line 183 "test/mqtt/support/codec_broker.ts"
   uint32_t at = codec_broker_putHeader(out, (uint8_t)(PacketType_SUBACK << 4), rem);
   at = codec_broker_putU16(out, at, packetId);
-  rt_copy_bytes(out, at, codes);
+  rt_copy_into(out, at, codes);
   return total;
 }
 
