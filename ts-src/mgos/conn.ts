@@ -1104,9 +1104,10 @@ function stringsFit(c: mgos_config_mqtt): bool {
     if (s !== null) need += u32(strBytes(s).length + 1);
   }
   if (need <= CONN_STR_SIZE) return true;
-  logText.len = 0;
-  logNumber(i32(need));
-  logMsg(LogLevel.ERROR, "config strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ", logText.buf.subarray(0, logText.len));
+  if (LOG_LEVEL > 0) {
+    const end: u32 = putNumber(0, i32(need));
+    logMsg(LogLevel.ERROR, "config strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ", logText.subarray(0, end));
+  }
   return false;
 }
 
@@ -1146,57 +1147,57 @@ function onWsOpen(ud: Ptr, now: u32): bool {
   return c.net === NetState.OPEN && c.wss[0].isOpen();
 }
 
-/** The detail text of a session log line (one static buffer: logs are not
- *  re-entrant): ": " + 64 bytes + " (" + 11 digits and sign + ")" at most. */
-class LogText {
-  buf: Uint8Array = new Uint8Array(80);
-  len: u32 = 0;
-
-  put(c: u8): void {
-    if (this.len < this.buf.length) this.buf[this.len++] = c;
-  }
-}
-
-const logText = new LogText();
+/** The detail text of a session log line, written from the end of one
+ *  static buffer (logs are not re-entrant): ": " + 64 bytes + " (" + sign
+ *  and 10 digits + ")" at most. */
+const LOG_TEXT_SIZE: u32 = 80;
+const logText: Uint8Array = new Uint8Array(LOG_TEXT_SIZE);
 
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. @log */
 function onSessionLog(s: Session, level: i32, msg: string, detail: Bytes, num: i32): void {
-  const t: LogText = logText;
-  t.len = 0;
+  const t: Bytes = logText;
+  let len: u32 = 0;
   if (detail.length > 0) {
-    t.put(0x3a);
-    t.put(0x20);
-    for (let i: u32 = 0; i < detail.length && i < 64; i++) {
+    t[0] = 0x3a;
+    t[1] = 0x20;
+    let i: u32 = 0;
+    for (; i < detail.length && i < 64; i++) {
       const c: u8 = detail[i];
-      t.put(c >= 0x20 && c < 0x7f ? c : 0x2e);
+      t[i + 2] = c >= 0x20 && c < 0x7f ? c : 0x2e;
     }
+    len = u32(i + 2);
   }
   if (num !== 0) {
-    t.put(0x20);
-    t.put(0x28);
-    logNumber(num);
-    t.put(0x29);
+    t[len] = 0x20;
+    t[len + 1] = 0x28;
+    len = putNumber(u32(len + 2), num);
+    t[len] = 0x29;
+    len++;
   }
-  logMsg(level, msg, t.buf.subarray(0, t.len));
+  logMsg(level, msg, t.subarray(0, len));
 }
 
-/** Appends `num` in decimal to the log text (32-bit unsigned arithmetic:
- *  no 64-bit division helper on the device). */
-function logNumber(num: i32): void {
-  const t: LogText = logText;
+/** Writes `num` in decimal into the log text at `at`; returns where it
+ *  ends. Digits right to left, in 32-bit unsigned arithmetic: no 64-bit
+ *  division helper on the device. */
+function putNumber(at: u32, num: i32): u32 {
+  const t: Bytes = logText;
   let v: u32 = u32(num);
   if (num < 0) {
-    t.put(0x2d);
+    t[at++] = 0x2d;
     v = u32(0 - v);
   }
-  let div: u32 = 1;
-  while (idiv(v, div) >= 10) div = mul32(div, 10);
-  while (div > 0) {
-    t.put(u8(0x30 + idiv(v, div) % 10));
-    div = idiv(div, 10);
+  for (let x: u32 = v; x >= 10; x = idiv(x, 10)) at++;
+  const end: u32 = u32(at + 1);
+  while (true) {
+    t[at] = u8(0x30 + v % 10);
+    v = idiv(v, 10);
+    if (v === 0) break;
+    at = u32(at - 1);
   }
+  return end;
 }
 
 /** Connection `slot`, or null when out of range or unused. */

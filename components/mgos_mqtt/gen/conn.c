@@ -46,9 +46,8 @@ static RT_INLINE void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) { conn_
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud);
 static bool conn_onWsData(void *ud, rt_bytes data, uint32_t now);
 static bool conn_onWsOpen(void *ud, uint32_t now);
-static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
-static void conn_logNumber(int32_t num);
+static uint32_t conn_putNumber(uint32_t at, int32_t num);
 static mgos_mqtt_conn *conn_conn_alloc(int32_t from);
 
 static const char conn__s0[] = "time is not set, not connecting (mqtt.require_time)";
@@ -88,8 +87,8 @@ static ConnTable conn_table;
 #line 1031 "ts-src/mgos/conn.ts"
 static ServerAddr conn_serverAddr;
 
-#line 1160 "ts-src/mgos/conn.ts"
-static LogText conn_logText;
+#line 1154 "ts-src/mgos/conn.ts"
+static uint8_t conn_logText[conn_LOG_TEXT_SIZE];
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
 #line 137 "ts-src/mgos/conn.ts"
@@ -1327,12 +1326,13 @@ static bool conn_stringsFit(mgos_config_mqtt *c) {
     return true;
   }
 #line 1107 "ts-src/mgos/conn.ts"
-  conn_logText.len = 0;
-  conn_logNumber(rt_i32_of(need));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    port_logMsg(LogLevel_ERROR, conn__s27, rt_subarray(RT_BYTES(conn_logText.buf, 80), 0, conn_logText.len));
+    uint32_t end = conn_putNumber(0, rt_i32_of(need));
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      port_logMsg(LogLevel_ERROR, conn__s27, rt_subarray(RT_BYTES(conn_logText, conn_LOG_TEXT_SIZE), 0, end));
+    }
   }
-#line 1110 "ts-src/mgos/conn.ts"
+#line 1111 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1340,18 +1340,18 @@ static bool conn_stringsFit(mgos_config_mqtt *c) {
  *  points `c` at the copies, so the caller may free its own (stringsFit first). */
 static void conn_ownStrings_v(mgos_config_mqtt *c, uint8_t *buf_p, uint32_t buf_len) {
   rt_bytes buf = RT_BYTES(buf_p, buf_len);
-#line 1116 "ts-src/mgos/conn.ts"
+#line 1117 "ts-src/mgos/conn.ts"
   uint32_t at = 0;
   for (int32_t k = 0; k < config_gen_KEY_COUNT; k++) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1119 "ts-src/mgos/conn.ts"
+#line 1120 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
       continue;
     }
-#line 1121 "ts-src/mgos/conn.ts"
+#line 1122 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_bytes(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1362,7 +1362,7 @@ static void conn_ownStrings_v(mgos_config_mqtt *c, uint8_t *buf_p, uint32_t buf_
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 1130 "ts-src/mgos/conn.ts"
+#line 1131 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -1382,57 +1382,60 @@ static bool conn_onWsOpen(void *ud, uint32_t now) {
   return c->net == NetState_OPEN && WsLink_isOpen(&c->wss[0]);
 }
 
-#line 1155 "ts-src/mgos/conn.ts"
-static void LogText_put(LogText *self, uint8_t c) {
-  if (self->len < 80) {
-    rt_set_u8(self->buf, 80, self->len++, c);
-  }
-}
-
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. @log */
-#line 1165 "ts-src/mgos/conn.ts"
+#line 1159 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 1166 "ts-src/mgos/conn.ts"
-  LogText *t = &conn_logText;
-  t->len = 0;
+#line 1160 "ts-src/mgos/conn.ts"
+  rt_bytes t = RT_BYTES(conn_logText, conn_LOG_TEXT_SIZE);
+  uint32_t len = 0;
   if (detail.len > 0) {
-    LogText_put(t, 0x3a);
-    LogText_put(t, 0x20);
-    for (uint32_t i = 0; i < detail.len && i < 64; i++) {
+    t.p[0] = 0x3a;
+    t.p[1] = 0x20;
+    uint32_t i = 0;
+    for (; i < detail.len && i < 64; i++) {
       uint8_t c = detail.p[i];
-      LogText_put(t, (uint8_t)((c >= 0x20 && c < 0x7f) ? c : 0x2e));
+      t.p[i + 2] = (uint8_t)((c >= 0x20 && c < 0x7f) ? c : 0x2e);
     }
+    len = i + 2u;
   }
   if (num != 0) {
-    LogText_put(t, 0x20);
-    LogText_put(t, 0x28);
-    conn_logNumber(num);
-    LogText_put(t, 0x29);
+    rt_bytes_set(t, len, 0x20);
+    rt_bytes_set(t, rt_idx_add(len, 1), 0x28);
+    len = conn_putNumber(len + 2u, num);
+    rt_bytes_set(t, len, 0x29);
+    len++;
   }
-  port_logMsg(level, msg, rt_subarray(RT_BYTES(t->buf, 80), 0, t->len));
+  port_logMsg(level, msg, rt_subarray(t, 0, len));
 }
 
-/** Appends `num` in decimal to the log text (32-bit unsigned arithmetic:
- *  no 64-bit division helper on the device). */
-static void conn_logNumber(int32_t num) {
-  LogText *t = &conn_logText;
+/** Writes `num` in decimal into the log text at `at`; returns where it
+ *  ends. Digits right to left, in 32-bit unsigned arithmetic: no 64-bit
+ *  division helper on the device. */
+static uint32_t conn_putNumber(uint32_t at, int32_t num) {
+  rt_bytes t = RT_BYTES(conn_logText, conn_LOG_TEXT_SIZE);
   uint32_t v = (uint32_t)num;
   if (num < 0) {
-    LogText_put(t, 0x2d);
+    rt_bytes_set(t, at++, 0x2d);
     v = 0u - v;
   }
-  uint32_t div = 1;
-  while (rt_idiv_u32(v, div) >= 10) {
-    div = div * 10u;
+  for (uint32_t x = v; x >= 10; x = x / 10) {
+    at++;
   }
-#line 1196 "ts-src/mgos/conn.ts"
-  while (div > 0) {
-    LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
-    div = div / 10;
+#line 1193 "ts-src/mgos/conn.ts"
+  uint32_t end = at + 1u;
+  while (true) {
+    rt_bytes_set(t, at, (uint8_t)(0x30 + (v % 10)));
+    v = v / 10;
+    if (v == 0) {
+      break;
+    }
+#line 1198 "ts-src/mgos/conn.ts"
+    at = at - 1u;
   }
+  return end;
 }
 
 /** Connection `slot`, or null when out of range or unused. */
@@ -1440,7 +1443,7 @@ mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
     return NULL;
   }
-#line 1205 "ts-src/mgos/conn.ts"
+#line 1206 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1462,13 +1465,13 @@ static mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, conn__s28, RT_NOBYTES);
   }
-#line 1224 "ts-src/mgos/conn.ts"
+#line 1225 "ts-src/mgos/conn.ts"
   return NULL;
 }
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1230 "ts-src/mgos/conn.ts"
+#line 1231 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1477,7 +1480,7 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 }
 
 /** Bytes received on `slot`. @api */
-#line 1236 "ts-src/mgos/conn.ts"
+#line 1237 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1486,7 +1489,7 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1242 "ts-src/mgos/conn.ts"
+#line 1243 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1496,7 +1499,7 @@ void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1249 "ts-src/mgos/conn.ts"
+#line 1250 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1515,13 +1518,13 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
     if (!c->inUse) {
       continue;
     }
-#line 1265 "ts-src/mgos/conn.ts"
+#line 1266 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
       wait = w;
     }
   }
-#line 1268 "ts-src/mgos/conn.ts"
+#line 1269 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1535,7 +1538,7 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1282 "ts-src/mgos/conn.ts"
+#line 1283 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   // The system config's sections are not copied (as the reference): they are
   // the library's own, re-read at every connect.
@@ -1544,34 +1547,34 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   if (!sys0 && !conn_stringsFit(cfg)) {
     return NULL;
   }
-#line 1288 "ts-src/mgos/conn.ts"
+#line 1289 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1)) {
     return NULL;
   }
-#line 1289 "ts-src/mgos/conn.ts"
+#line 1290 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
     return NULL;
   }
-#line 1291 "ts-src/mgos/conn.ts"
+#line 1292 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
     c->followSys0 = true;
-#line 1294 "ts-src/mgos/conn.ts"
+#line 1295 "ts-src/mgos/conn.ts"
   } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1295 "ts-src/mgos/conn.ts"
+#line 1296 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
       c->followSys1 = true;
-#line 1298 "ts-src/mgos/conn.ts"
+#line 1299 "ts-src/mgos/conn.ts"
     } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1299 "ts-src/mgos/conn.ts"
+#line 1300 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   mgos_mqtt_conn_syncOutbox(c);
@@ -1594,12 +1597,12 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   if (!sys0 && !conn_stringsFit(cfg)) {
     return false;
   }
-#line 1319 "ts-src/mgos/conn.ts"
+#line 1320 "ts-src/mgos/conn.ts"
   c->cfg = *cfg;
   if (!sys0) {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1321 "ts-src/mgos/conn.ts"
+#line 1322 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;
@@ -1657,7 +1660,7 @@ bool mgos_mqtt_conn_is_connected(mgos_mqtt_conn *c) {
  */
 uint16_t conn_pub_bytes_v(mgos_mqtt_conn *c, const char *topic, uint8_t *msg_p, uint32_t msg_len, int qos, bool retain) {
   rt_bytes msg = RT_BYTES(msg_p, msg_len);
-#line 1377 "ts-src/mgos/conn.ts"
+#line 1378 "ts-src/mgos/conn.ts"
   return mgos_mqtt_conn_publish(c, topic, msg, qos, retain);
 }
 
@@ -1716,7 +1719,7 @@ uint16_t conn_refuse_pub(mgos_mqtt_conn *c, const char *topic, const char *why) 
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, why, rt_str_bytes(topic));
   }
-#line 1433 "ts-src/mgos/conn.ts"
+#line 1434 "ts-src/mgos/conn.ts"
   c->session.lastError = MGOS_MQTT_ERR_INVALID;
   return 0;
 }

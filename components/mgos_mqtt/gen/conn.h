@@ -75,12 +75,16 @@ typedef uint8_t HandlerKind;
 #define HandlerKind_TOPIC 2
 #define HandlerKind_SUB 3
 
+/** The detail text of a session log line, written from the end of one
+ *  static buffer (logs are not re-entrant): ": " + 64 bytes + " (" + sign
+ *  and 10 digits + ")" at most. */
+#define conn_LOG_TEXT_SIZE 80u
+
 typedef struct mgos_mqtt_ghandler mgos_mqtt_ghandler;
 typedef struct mgos_mqtt_poll_arg mgos_mqtt_poll_arg;
 typedef struct mgos_mqtt_handler mgos_mqtt_handler;
 typedef struct mgos_mqtt_conn mgos_mqtt_conn;
 typedef struct ConnTable ConnTable;
-typedef struct LogText LogText;
 
 /** onTcpConnect's step after the TCP connect when the application set a
  *  connect_fn; false when the connection was dropped. */
@@ -191,13 +195,6 @@ struct mgos_mqtt_conn {
 /** The connection table (one static instance). */
 struct ConnTable {
   mgos_mqtt_conn conns[CONFIG_MGOS_MQTT_MAX_CONNS];
-};
-
-/** The detail text of a session log line (one static buffer: logs are not
- *  re-entrant): ": " + 64 bytes + " (" + 11 digits and sign + ")" at most. */
-struct LogText {
-  uint8_t buf[80];
-  uint32_t len;
 };
 
 void ConnTable_init(ConnTable *self);
