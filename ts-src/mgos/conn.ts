@@ -377,11 +377,13 @@ export class mgos_mqtt_conn {
       return false;
     }
     sc.version = c.protocol_version === 5 ? 5 : 4;
+    // The rest is MQTT 5's alone (a build without it links none of it).
+    if (MQTT5_SUPPORT === 0) return true;
     // -1: as clean_session says (3.1.1's meaning): kept forever, or not at all.
     const se: i32 = c.session_expiry;
     sc.sessionExpiry = se >= 0 ? u32(se) : c.clean_session ? 0 : 0xffffffff;
     sc.maxPacket = c.max_packet_size <= 0 ? 0 : u32(c.max_packet_size);
-    return MQTT5_SUPPORT === 0 || configWill5(this.session, c);
+    return configWill5(this.session, c);
   }
 
   /** The port finished (or failed) the TCP connect. */
