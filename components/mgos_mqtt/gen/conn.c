@@ -80,14 +80,14 @@ static const char conn__s26[] = "set_max_qos: expected 0, 1, 2 or -1 (no overrid
 static const char conn__s27[] = "config strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
 static const char conn__s28[] = "MGOS_MQTT_MAX_CONNS reached";
 
-#line 1031 "ts-src/mgos/conn.ts"
+#line 1029 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
 /** parseServer's scratch (everything runs on the port's loop thread). */
-#line 1033 "ts-src/mgos/conn.ts"
+#line 1031 "ts-src/mgos/conn.ts"
 static ServerAddr conn_serverAddr;
 
-#line 1156 "ts-src/mgos/conn.ts"
+#line 1154 "ts-src/mgos/conn.ts"
 static uint8_t conn_logText[conn_LOG_TEXT_SIZE];
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
@@ -107,7 +107,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 1027 "ts-src/mgos/conn.ts"
+#line 1025 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i != CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]); /* != : N may be a Kconfig 0 */
 }
@@ -325,17 +325,14 @@ static bool mgos_mqtt_conn_parseServer_v(mgos_mqtt_conn *self, uint8_t *s_p, uin
 /** Copies the config's protocol settings into the session. */
 static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c) {
   SessionConfig *sc = &self->session.cfg;
-  rt_bytes cid = conn_sb(c->client_id);
-  if (cid.len == 0) {
-    cid = rt_str_bytes(port_deviceId());
-  }
-#line 364 "ts-src/mgos/conn.ts"
-  const char *err = SessionConfig_setStrings(sc, cid, conn_sb(c->user), conn_sb(c->pass), conn_sb(c->will_topic), conn_sb(c->will_message));
+  const char *tmp = conn_isSet(c->client_id) ? c->client_id : port_deviceId();
+  const char *err = SessionConfig_setConfigStrings(sc, tmp, c->user, c->pass, c->will_topic, c->will_message);
+#line 363 "ts-src/mgos/conn.ts"
   if (err != NULL) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s7, rt_str_bytes(err));
     }
-#line 367 "ts-src/mgos/conn.ts"
+#line 365 "ts-src/mgos/conn.ts"
     return false;
   }
   int32_t ka = c->keep_alive;
@@ -348,7 +345,7 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, port_COMPILED_OUT, RT_LIT("CONFIG_MGOS_MQTT_V5_SUPPORT, for protocol_version 5"));
     }
-#line 377 "ts-src/mgos/conn.ts"
+#line 375 "ts-src/mgos/conn.ts"
     return false;
   }
   sc->version = (uint8_t)((c->protocol_version == 5) ? 5 : 4);
@@ -357,7 +354,7 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
     return true;
   }
   // -1: as clean_session says (3.1.1's meaning): kept forever, or not at all.
-#line 383 "ts-src/mgos/conn.ts"
+#line 381 "ts-src/mgos/conn.ts"
   int32_t se = c->session_expiry;
   sc->sessionExpiry = (se >= 0) ? (uint32_t)se : (c->clean_session ? 0 : 0xffffffffu);
   sc->maxPacket = (c->max_packet_size <= 0) ? 0 : (uint32_t)c->max_packet_size;
@@ -367,11 +364,11 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 /** The port finished (or failed) the TCP connect. */
 static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
-#line 391 "ts-src/mgos/conn.ts"
+#line 389 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
     return;
   }
-#line 392 "ts-src/mgos/conn.ts"
+#line 390 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
     mgos_mqtt_conn_connectFailed(self, now);
@@ -383,11 +380,11 @@ static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t e
   if ((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && c->ws_enable) && !WsLink_isOpen(&self->wss[0])) {
     if (!WsLink_begin(&self->wss[0], rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls, conn_sb(c->ws_path), now)) {
       mgos_mqtt_conn_dropWs(self, now);
-#line 402 "ts-src/mgos/conn.ts"
+#line 400 "ts-src/mgos/conn.ts"
     } else {
       mgos_mqtt_conn_service(self, now);
     }
-#line 403 "ts-src/mgos/conn.ts"
+#line 401 "ts-src/mgos/conn.ts"
     return;
   }
   ConnectStepFn step = self->connectStep;
@@ -395,7 +392,7 @@ static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t e
     if (!step(self, now)) {
       return;
     }
-#line 408 "ts-src/mgos/conn.ts"
+#line 406 "ts-src/mgos/conn.ts"
   } else if (!Session_connect(&self->session, now)) {
     mgos_mqtt_conn_dropTransport(self, now);
     return;
@@ -412,7 +409,7 @@ static bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now) {
     if (Session_connect(&self->session, now)) {
       return true;
     }
-#line 422 "ts-src/mgos/conn.ts"
+#line 420 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return false;
   }
@@ -421,12 +418,12 @@ static bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now) {
   const char *tmp = conn_isSet(c->client_id) ? c->client_id : port_deviceId();
   f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
   // A connect_fn that gave up (e.g. could not sign its token) closes.
-#line 429 "ts-src/mgos/conn.ts"
+#line 427 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       port_logMsg(LogLevel_WARN, conn__s8, RT_NOBYTES);
     }
-#line 431 "ts-src/mgos/conn.ts"
+#line 429 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return false;
   }
@@ -434,7 +431,7 @@ static bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s9, RT_NOBYTES);
     }
-#line 436 "ts-src/mgos/conn.ts"
+#line 434 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return false;
   }
@@ -455,7 +452,7 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   if (c->will_retain) {
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
-#line 454 "ts-src/mgos/conn.ts"
+#line 452 "ts-src/mgos/conn.ts"
   o->flags = flags;
   int32_t ka = c->keep_alive;
   o->keep_alive = (uint16_t)((ka <= 0) ? 0 : ((ka >= 65535) ? 65535 : (uint16_t)ka));
@@ -472,7 +469,7 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s10, RT_NOBYTES);
     }
-#line 468 "ts-src/mgos/conn.ts"
+#line 466 "ts-src/mgos/conn.ts"
     return false;
   }
   ConnectOptions *h = &self->hs;
@@ -493,7 +490,7 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   if (h->willQos > 2) {
     h->willQos = 2;
   }
-#line 486 "ts-src/mgos/conn.ts"
+#line 484 "ts-src/mgos/conn.ts"
   h->willRetain = (o->flags & MG_MQTT_WILL_RETAIN) != 0;
   h->cleanSession = (o->flags & MG_MQTT_CLEAN_SESSION) != 0;
   // The session's clean_session decides what survives a disconnect.
@@ -505,14 +502,14 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
 
 // ---------------------------------------------------------------- failures and backoff
 /** An attempt failed or the connection ended: schedule the next one. */
-#line 498 "ts-src/mgos/conn.ts"
+#line 496 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
     return;
   }
-#line 502 "ts-src/mgos/conn.ts"
+#line 500 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_scheduleReconnect(self, now);
 }
 
@@ -530,16 +527,16 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
   // Double (from 0: the minimum); past 2^31 doubling would wrap: the
   // maximum then. Clamped to max first, then to min, so min wins when
   // max < min.
-#line 517 "ts-src/mgos/conn.ts"
+#line 515 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs > 0x7fffffff) ? 0xffffffffu : (self->delayMs * 2u);
   if (d > rt_get_u32(self->maxMs, 2, b)) {
     d = rt_get_u32(self->maxMs, 2, b);
   }
-#line 519 "ts-src/mgos/conn.ts"
+#line 517 "ts-src/mgos/conn.ts"
   if (d < rt_get_u32(self->minMs, 2, b)) {
     d = rt_get_u32(self->minMs, 2, b);
   }
-#line 520 "ts-src/mgos/conn.ts"
+#line 518 "ts-src/mgos/conn.ts"
   self->delayMs = d;
   self->reconnectAt = now + conn_jitter(d);
   self->reconnectPending = true;
@@ -550,25 +547,25 @@ static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
     return true;
   }
-#line 528 "ts-src/mgos/conn.ts"
+#line 526 "ts-src/mgos/conn.ts"
   return self->hasCfg1 && self->cfg1.enable;
 }
 
 // ---------------------------------------------------------------- I/O
 /** Writes what the session has queued and closes when it asks to. */
-#line 534 "ts-src/mgos/conn.ts"
+#line 532 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
   // Nothing to write or close without an open socket (WebSocket included).
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 538 "ts-src/mgos/conn.ts"
+#line 536 "ts-src/mgos/conn.ts"
   if ((int32_t)(self->nc.flags & MG_F_CLOSE_IMMEDIATELY) != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, conn__s13, RT_NOBYTES);
     }
-#line 540 "ts-src/mgos/conn.ts"
+#line 538 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return;
   }
@@ -586,21 +583,21 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
     if (n == 0) {
       break;
     }
-#line 555 "ts-src/mgos/conn.ts"
+#line 553 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 558 "ts-src/mgos/conn.ts"
+#line 556 "ts-src/mgos/conn.ts"
   if (Session_wantsClose(s)) {
     mgos_mqtt_conn_dropTransport(self, now);
-#line 559 "ts-src/mgos/conn.ts"
+#line 557 "ts-src/mgos/conn.ts"
   } else if (s->txLen == 0 && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, conn__s14, RT_NOBYTES);
     }
-#line 561 "ts-src/mgos/conn.ts"
+#line 559 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
@@ -617,11 +614,11 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
         Session_txConsumed(s, k);
       }
     }
-#line 575 "ts-src/mgos/conn.ts"
+#line 573 "ts-src/mgos/conn.ts"
     if (w->txLen == 0) {
       break;
     }
-#line 576 "ts-src/mgos/conn.ts"
+#line 574 "ts-src/mgos/conn.ts"
     int32_t n = port_netSend(self->slot, WsLink_txView(w));
     if (n < 0) {
       // (The port has logged why.)
@@ -631,13 +628,13 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
     if (n == 0) {
       break;
     }
-#line 583 "ts-src/mgos/conn.ts"
+#line 581 "ts-src/mgos/conn.ts"
     WsLink_txConsumed(w, (uint32_t)n);
   }
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 586 "ts-src/mgos/conn.ts"
+#line 584 "ts-src/mgos/conn.ts"
   if (Session_wantsClose(s) && WsLink_isOpen(w)) {
     WsLink_close(w, WsCode_NORMAL, now);
     mgos_mqtt_conn_serviceWs(self, now);
@@ -649,12 +646,12 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
 }
 
 /** Drops a WebSocket connection; one that never got its 101 is a connect error. */
-#line 595 "ts-src/mgos/conn.ts"
+#line 593 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now) {
   if (!self->wss[0].opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 597 "ts-src/mgos/conn.ts"
+#line 595 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_dropTransport(self, now);
 }
 
@@ -663,7 +660,7 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
     port_netClose(self->slot);
   }
-#line 603 "ts-src/mgos/conn.ts"
+#line 601 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -671,18 +668,18 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
 
 static void mgos_mqtt_conn_onRecv_v(mgos_mqtt_conn *self, uint8_t *data_p, uint32_t data_len, uint32_t now) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 609 "ts-src/mgos/conn.ts"
+#line 607 "ts-src/mgos/conn.ts"
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 610 "ts-src/mgos/conn.ts"
+#line 608 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self)) {
     WsLink_onRecv(&self->wss[0], data, now);
-#line 611 "ts-src/mgos/conn.ts"
+#line 609 "ts-src/mgos/conn.ts"
   } else {
     Session_onRecv(&self->session, data, now);
   }
-#line 612 "ts-src/mgos/conn.ts"
+#line 610 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_service(self, now);
 }
 
@@ -690,7 +687,7 @@ static void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32
   if (self->net == NetState_IDLE) {
     return;
   }
-#line 617 "ts-src/mgos/conn.ts"
+#line 615 "ts-src/mgos/conn.ts"
   if (self->net == NetState_CONNECTING) {
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
@@ -698,12 +695,12 @@ static void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     port_logMsg(LogLevel_WARN, (err != 0) ? conn__s15 : conn__s16, RT_NOBYTES);
   }
-#line 622 "ts-src/mgos/conn.ts"
+#line 620 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self) && !self->wss[0].opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
   // The socket is gone already: dropTransport without the close.
-#line 624 "ts-src/mgos/conn.ts"
+#line 622 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   mgos_mqtt_conn_dropTransport(self, now);
 }
@@ -715,7 +712,7 @@ static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   }
   // MG_EV_POLL while a transport exists, as Mongoose's loop gives every
   // connection one per iteration (the shadows send state requests from it).
-#line 633 "ts-src/mgos/conn.ts"
+#line 631 "ts-src/mgos/conn.ts"
   if (self->net != NetState_IDLE && self->nGlobal > 0) {
     self->session.now = now;
     self->pollArg.now = port_wallTime();
@@ -725,7 +722,7 @@ static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if ((self->net == NetState_OPEN && mgos_mqtt_conn_wsOn(self)) && WsLink_expired(&self->wss[0], now)) {
     mgos_mqtt_conn_dropWs(self, now);
   }
-#line 640 "ts-src/mgos/conn.ts"
+#line 638 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN) {
     Session_tick(&self->session, now);
     mgos_mqtt_conn_service(self, now);
@@ -733,34 +730,34 @@ static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
       wait = WsLink_nextIn(&self->wss[0], now, wait);
     }
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
-#line 645 "ts-src/mgos/conn.ts"
+#line 643 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN) {
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
   // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
   // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-#line 649 "ts-src/mgos/conn.ts"
+#line 647 "ts-src/mgos/conn.ts"
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
       wait = 0;
-#line 652 "ts-src/mgos/conn.ts"
+#line 650 "ts-src/mgos/conn.ts"
     } else if ((uint32_t)left < wait) {
       wait = (uint32_t)left;
     }
   }
-#line 654 "ts-src/mgos/conn.ts"
+#line 652 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 659 "ts-src/mgos/conn.ts"
+#line 657 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
     return;
   }
-#line 661 "ts-src/mgos/conn.ts"
+#line 659 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
@@ -823,14 +820,14 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, conn__s17, rt_str_bytes(self->session.closeReason));
       }
-#line 721 "ts-src/mgos/conn.ts"
+#line 719 "ts-src/mgos/conn.ts"
       return;
     }
     self->delayMs = 0;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, conn__s18, conn_sb(mgos_mqtt_conn_active(self)->server));
     }
-#line 725 "ts-src/mgos/conn.ts"
+#line 723 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTED);
   } else if (ev == SessionEvent_CLOSE) {
     if (!s->wasConnected) {
@@ -842,7 +839,7 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, conn__s19, rt_str_bytes(self->session.closeReason));
     }
-#line 734 "ts-src/mgos/conn.ts"
+#line 732 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_DISCONNECTED);
     arg = NULL;
   } else if (ev == SessionEvent_DROPPED) {
@@ -867,7 +864,7 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
   if (ev != SessionEvent_DROPPED && ev != SessionEvent_OUTBOX_ROOM) {
     mgos_mqtt_conn_fillMsg(self, ev, p);
   }
-#line 756 "ts-src/mgos/conn.ts"
+#line 754 "ts-src/mgos/conn.ts"
   if (p != NULL && ev == SessionEvent_PUBLISH) {
     if (mgos_mqtt_conn_callTopics(self, ev, p)) {
       toGlobal = false;
@@ -879,7 +876,7 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
         mgos_mqtt_conn_appQos2Add(self, p->packetId);
       }
     }
-#line 765 "ts-src/mgos/conn.ts"
+#line 763 "ts-src/mgos/conn.ts"
   } else if (ev == SessionEvent_PUBLISH_PART) {
     // Fragments go only to handlers that asked for them; the first one
     // decides: when none matched, the session skips the message.
@@ -887,20 +884,20 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
     if ((CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE != 0 && p != NULL) && mgos_mqtt_conn_callTopics(self, ev, p)) {
       s->rxTake = true;
     }
-#line 770 "ts-src/mgos/conn.ts"
+#line 768 "ts-src/mgos/conn.ts"
   } else if (ev == SessionEvent_PUBLISH_SKIPPED) {
     // A topic cut short cannot be matched: global handlers only.
     if ((p != NULL && p->topic.len == s->rxTopicLen) && mgos_mqtt_conn_callTopics(self, ev, p)) {
       toGlobal = false;
     }
-#line 773 "ts-src/mgos/conn.ts"
+#line 771 "ts-src/mgos/conn.ts"
   } else if (ev == SessionEvent_SUBACK && mgos_mqtt_conn_callTopics(self, ev, p)) {
     toGlobal = false;
   }
   if (toGlobal) {
     mgos_mqtt_conn_callGlobalArg(self, ev, arg);
   }
-#line 777 "ts-src/mgos/conn.ts"
+#line 775 "ts-src/mgos/conn.ts"
   s->now = now;
 }
 
@@ -915,12 +912,12 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
   }
 }
 
-#line 789 "ts-src/mgos/conn.ts"
+#line 787 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
   if (self->appQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     mgos_mqtt_conn_appQos2Take(self, self->appQos2[0]);
   }
-#line 791 "ts-src/mgos/conn.ts"
+#line 789 "ts-src/mgos/conn.ts"
   rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->appQos2Count, id);
   self->appQos2Count++;
 }
@@ -937,7 +934,7 @@ static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
       rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, k++, v);
     }
   }
-#line 805 "ts-src/mgos/conn.ts"
+#line 803 "ts-src/mgos/conn.ts"
   self->appQos2Count = k;
   return k != n;
 }
@@ -951,7 +948,7 @@ static rt_bytes mgos_mqtt_conn_filterOf(mgos_mqtt_conn *self, mgos_mqtt_handler 
       return Sub_view(&s->subs[i]);
     }
   }
-#line 816 "ts-src/mgos/conn.ts"
+#line 814 "ts-src/mgos/conn.ts"
   return RT_NOBYTES;
 }
 
@@ -973,29 +970,29 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
       if (h->tag != self->session.evTag) {
         continue;
       }
-#line 835 "ts-src/mgos/conn.ts"
+#line 833 "ts-src/mgos/conn.ts"
     } else {
       if (ev != SessionEvent_PUBLISH && (isSub || f == NULL)) {
         continue;
       }
-#line 837 "ts-src/mgos/conn.ts"
+#line 835 "ts-src/mgos/conn.ts"
       if (ev == SessionEvent_PUBLISH_PART && (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 || !h->fragments)) {
         continue;
       }
       // A shared subscription ($share/<group>/<filter>) matches by its filter.
-#line 839 "ts-src/mgos/conn.ts"
+#line 837 "ts-src/mgos/conn.ts"
       if (!topic_topicMatches((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? mqtt5_sharedFilter(mgos_mqtt_conn_filterOf(self, h)) : mgos_mqtt_conn_filterOf(self, h), p->topic)) {
         continue;
       }
     }
-#line 841 "ts-src/mgos/conn.ts"
+#line 839 "ts-src/mgos/conn.ts"
     took = true;
     sub_handler_t g = h->sub;
     if (!isSub) {
       if (f != NULL) {
         f(&self->nc, ev, &self->msg, h->ud);
       }
-#line 845 "ts-src/mgos/conn.ts"
+#line 843 "ts-src/mgos/conn.ts"
     } else if (g != NULL && ev == SessionEvent_PUBLISH) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
@@ -1005,13 +1002,13 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
 
 // ---------------------------------------------------------------- API
 /** A global handler; false when MGOS_MQTT_MAX_GLOBAL_HANDLERS are taken. */
-#line 855 "ts-src/mgos/conn.ts"
+#line 853 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
   if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s20, RT_NOBYTES);
     }
-#line 858 "ts-src/mgos/conn.ts"
+#line 856 "ts-src/mgos/conn.ts"
     return false;
   }
   mgos_mqtt_ghandler *h = &self->ghandlers[self->nGlobal];
@@ -1042,7 +1039,7 @@ static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; j < n; j++) {
     self->handlers[j] = self->handlers[j + 1];
   }
-#line 886 "ts-src/mgos/conn.ts"
+#line 884 "ts-src/mgos/conn.ts"
   self->nHandlers = n;
   mgos_mqtt_handler *last = &self->handlers[n];
   last->kind = HandlerKind_FREE;
@@ -1054,14 +1051,14 @@ static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
 /** A topic handler plus its subscription (kept and re-sent after every reconnect). */
 bool mgos_mqtt_conn_subscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_t filter_len, int32_t qos, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 896 "ts-src/mgos/conn.ts"
+#line 894 "ts-src/mgos/conn.ts"
   uint32_t now = port_nowMs();
   self->session.now = now;
   if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s21, filter);
     }
-#line 900 "ts-src/mgos/conn.ts"
+#line 898 "ts-src/mgos/conn.ts"
     return false;
   }
   // The handler is added once the session took the subscription (its tag
@@ -1070,7 +1067,7 @@ bool mgos_mqtt_conn_subscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_
   if (Session_subscribe(&self->session, filter, conn_qos8(qos), self->nextTag) == 0) {
     return false;
   }
-#line 906 "ts-src/mgos/conn.ts"
+#line 904 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud);
   mgos_mqtt_conn_service(self, now);
   return true;
@@ -1079,19 +1076,19 @@ bool mgos_mqtt_conn_subscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_
 /** subscribe() of an mg_event_handler_t with MGOS_MQTT_SUB_* flags. */
 bool mgos_mqtt_conn_subscribeOpt_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_t filter_len, int32_t qos, int32_t flags, mg_event_handler_t ev, void *ud) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 913 "ts-src/mgos/conn.ts"
+#line 911 "ts-src/mgos/conn.ts"
   if ((flags & (~MGOS_MQTT_SUB_FRAGMENTS)) != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s22, filter);
     }
-#line 915 "ts-src/mgos/conn.ts"
+#line 913 "ts-src/mgos/conn.ts"
     return false;
   }
   if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 && flags != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s23, filter);
     }
-#line 919 "ts-src/mgos/conn.ts"
+#line 917 "ts-src/mgos/conn.ts"
     return false;
   }
   self->nextSubFlags = flags;
@@ -1103,7 +1100,7 @@ bool mgos_mqtt_conn_subscribeOpt_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint
 /** Removes the first handler subscribed to exactly `filter` and sends UNSUBSCRIBE. */
 bool mgos_mqtt_conn_unsubscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_t filter_len) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 929 "ts-src/mgos/conn.ts"
+#line 927 "ts-src/mgos/conn.ts"
   uint32_t now = port_nowMs();
   self->session.now = now;
   for (uint32_t i = 0; i < self->nHandlers; i++) {
@@ -1111,11 +1108,11 @@ bool mgos_mqtt_conn_unsubscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint3
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
       continue;
     }
-#line 934 "ts-src/mgos/conn.ts"
+#line 932 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_conn_filterOf(self, h), filter)) {
       continue;
     }
-#line 935 "ts-src/mgos/conn.ts"
+#line 933 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -1124,14 +1121,14 @@ bool mgos_mqtt_conn_unsubscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint3
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     port_logMsg(LogLevel_WARN, conn__s24, filter);
   }
-#line 941 "ts-src/mgos/conn.ts"
+#line 939 "ts-src/mgos/conn.ts"
   return false;
 }
 
 /** Publishes (every caller has the topic as a C string: one strlen here). */
 uint16_t mgos_mqtt_conn_publish_v(mgos_mqtt_conn *self, const char *topicStr, uint8_t *payload_p, uint32_t payload_len, int32_t qos, bool retain) {
   rt_bytes payload = RT_BYTES(payload_p, payload_len);
-#line 946 "ts-src/mgos/conn.ts"
+#line 944 "ts-src/mgos/conn.ts"
   uint32_t now = port_nowMs();
   // The session refuses a bad QoS (INVALID, with its log line).
   uint16_t id = Session_publish(&self->session, rt_str_bytes(topicStr), payload, conn_qos8(qos), retain, now);
@@ -1146,14 +1143,14 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       port_logMsg(LogLevel_WARN, conn__s25, RT_NOBYTES);
     }
-#line 958 "ts-src/mgos/conn.ts"
+#line 956 "ts-src/mgos/conn.ts"
     return false;
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
     return true;
   }
-#line 962 "ts-src/mgos/conn.ts"
+#line 960 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -1174,13 +1171,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 980 "ts-src/mgos/conn.ts"
+#line 978 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
     mgos_mqtt_conn_service(self, now);
-#line 981 "ts-src/mgos/conn.ts"
+#line 979 "ts-src/mgos/conn.ts"
   } else if (Session_disconnect(&self->session)) {
     mgos_mqtt_conn_service(self, now);
-#line 982 "ts-src/mgos/conn.ts"
+#line 980 "ts-src/mgos/conn.ts"
   } else {
     mgos_mqtt_conn_dropTransport(self, now);
   }
@@ -1188,13 +1185,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
 
 /** mgos_mqtt_set_max_qos: 0..2 caps, -1 removes the override (the
    *  config's max_qos applies again); anything else is refused, unchanged. */
-#line 987 "ts-src/mgos/conn.ts"
+#line 985 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   if (qos < -1 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s26, RT_NOBYTES);
     }
-#line 990 "ts-src/mgos/conn.ts"
+#line 988 "ts-src/mgos/conn.ts"
     return false;
   }
   self->userMaxQos = qos;
@@ -1216,7 +1213,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     self->session.onLog = conn_onSessionLog;
   }
-#line 1009 "ts-src/mgos/conn.ts"
+#line 1007 "ts-src/mgos/conn.ts"
   self->session.ud = self;
   if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
     self->wss[0].onData = conn_onWsData;
@@ -1225,7 +1222,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   }
 }
 
-#line 1022 "ts-src/mgos/conn.ts"
+#line 1020 "ts-src/mgos/conn.ts"
 static bool conn_connectFnStep(mgos_mqtt_conn *c, uint32_t now) {
   return mgos_mqtt_conn_runConnectFn(c, now);
 }
@@ -1234,7 +1231,7 @@ static bool conn_connectFnStep(mgos_mqtt_conn *c, uint32_t now) {
  *  saturating at 2^32-1. Integer arithmetic on the IEEE-754 bits: a device
  *  without FPU links no soft-float helper for it.
  *  @cextern test/c/test_api.c calls it */
-#line 1040 "ts-src/mgos/conn.ts"
+#line 1038 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t hi = rt_f64_hi(s);
   uint32_t lo = rt_f64_lo(s);
@@ -1244,12 +1241,12 @@ uint32_t conn_secToMs(double s) {
     return 1;
   }
   // 2^23 s and more (also infinity, NaN): beyond 2^32 ms.
-#line 1047 "ts-src/mgos/conn.ts"
+#line 1045 "ts-src/mgos/conn.ts"
   if (ex >= 1046) {
     return 0xffffffffu;
   }
   // P = mantissa (53 bits, mh:lo) * 1000, as ph:pl (63 bits), 16-bit halves of lo.
-#line 1049 "ts-src/mgos/conn.ts"
+#line 1047 "ts-src/mgos/conn.ts"
   uint32_t mh = (hi & 0xfffffu) | 0x100000;
   uint32_t am = (lo >> 16) * 1000;
   uint32_t bm = (lo & 0xffffu) * 1000;
@@ -1266,7 +1263,7 @@ uint32_t conn_secToMs(double s) {
     if (sum < pl) {
       ph = ph + 1u;
     }
-#line 1063 "ts-src/mgos/conn.ts"
+#line 1061 "ts-src/mgos/conn.ts"
     pl = sum;
   }
   if (shift >= 32) {
@@ -1276,7 +1273,7 @@ uint32_t conn_secToMs(double s) {
   if ((ph >> shift) != 0) {
     return 0xffffffffu;
   }
-#line 1070 "ts-src/mgos/conn.ts"
+#line 1068 "ts-src/mgos/conn.ts"
   return ((ph << ((32 - shift) & 31u)) | (pl >> shift));
 }
 
@@ -1290,13 +1287,13 @@ uint32_t conn_jitter(uint32_t d) {
   if (j == 0) {
     return d;
   }
-#line 1081 "ts-src/mgos/conn.ts"
+#line 1079 "ts-src/mgos/conn.ts"
   uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
     return d - (j - r);
   }
-#line 1084 "ts-src/mgos/conn.ts"
+#line 1082 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
@@ -1320,24 +1317,24 @@ static bool conn_stringsFit(mgos_config_mqtt *c) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1105 "ts-src/mgos/conn.ts"
+#line 1103 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
       need += rt_str_bytes(s).len + 1u;
     }
   }
-#line 1108 "ts-src/mgos/conn.ts"
+#line 1106 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
     return true;
   }
-#line 1109 "ts-src/mgos/conn.ts"
+#line 1107 "ts-src/mgos/conn.ts"
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     uint32_t end = conn_putNumber(0, rt_i32_of(need));
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s27, rt_subarray(RT_BYTES(conn_logText, conn_LOG_TEXT_SIZE), 0, end));
     }
   }
-#line 1113 "ts-src/mgos/conn.ts"
+#line 1111 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1345,18 +1342,18 @@ static bool conn_stringsFit(mgos_config_mqtt *c) {
  *  points `c` at the copies, so the caller may free its own (stringsFit first). */
 static void conn_ownStrings_v(mgos_config_mqtt *c, uint8_t *buf_p, uint32_t buf_len) {
   rt_bytes buf = RT_BYTES(buf_p, buf_len);
-#line 1119 "ts-src/mgos/conn.ts"
+#line 1117 "ts-src/mgos/conn.ts"
   uint32_t at = 0;
   for (int32_t k = 0; k < config_gen_KEY_COUNT; k++) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1122 "ts-src/mgos/conn.ts"
+#line 1120 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
       continue;
     }
-#line 1124 "ts-src/mgos/conn.ts"
+#line 1122 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_bytes(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1367,7 +1364,7 @@ static void conn_ownStrings_v(mgos_config_mqtt *c, uint8_t *buf_p, uint32_t buf_
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 1133 "ts-src/mgos/conn.ts"
+#line 1131 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -1390,10 +1387,10 @@ static bool conn_onWsOpen(void *ud, uint32_t now) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. @log */
-#line 1161 "ts-src/mgos/conn.ts"
+#line 1159 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 1162 "ts-src/mgos/conn.ts"
+#line 1160 "ts-src/mgos/conn.ts"
   rt_bytes t = RT_BYTES(conn_logText, conn_LOG_TEXT_SIZE);
   uint32_t len = 0;
   if (detail.len > 0) {
@@ -1429,7 +1426,7 @@ static uint32_t conn_putNumber(uint32_t at, int32_t num) {
   for (uint32_t x = v; x >= 10; x = x / 10) {
     at++;
   }
-#line 1195 "ts-src/mgos/conn.ts"
+#line 1193 "ts-src/mgos/conn.ts"
   uint32_t end = at + 1u;
   while (true) {
     rt_bytes_set(t, at, (uint8_t)(0x30 + (v % 10)));
@@ -1437,7 +1434,7 @@ static uint32_t conn_putNumber(uint32_t at, int32_t num) {
     if (v == 0) {
       break;
     }
-#line 1200 "ts-src/mgos/conn.ts"
+#line 1198 "ts-src/mgos/conn.ts"
     at = at - 1u;
   }
   return end;
@@ -1448,7 +1445,7 @@ mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
     return NULL;
   }
-#line 1208 "ts-src/mgos/conn.ts"
+#line 1206 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1470,13 +1467,13 @@ static mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, conn__s28, RT_NOBYTES);
   }
-#line 1227 "ts-src/mgos/conn.ts"
+#line 1225 "ts-src/mgos/conn.ts"
   return NULL;
 }
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1233 "ts-src/mgos/conn.ts"
+#line 1231 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1485,7 +1482,7 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 }
 
 /** Bytes received on `slot`. @api */
-#line 1239 "ts-src/mgos/conn.ts"
+#line 1237 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1494,7 +1491,7 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1245 "ts-src/mgos/conn.ts"
+#line 1243 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1504,7 +1501,7 @@ void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1252 "ts-src/mgos/conn.ts"
+#line 1250 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1523,13 +1520,13 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
     if (!c->inUse) {
       continue;
     }
-#line 1268 "ts-src/mgos/conn.ts"
+#line 1266 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
       wait = w;
     }
   }
-#line 1271 "ts-src/mgos/conn.ts"
+#line 1269 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1543,7 +1540,7 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1285 "ts-src/mgos/conn.ts"
+#line 1283 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   // The system config's sections are not copied (as the reference): they are
   // the library's own, re-read at every connect.
@@ -1552,34 +1549,34 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   if (!sys0 && !conn_stringsFit(cfg)) {
     return NULL;
   }
-#line 1291 "ts-src/mgos/conn.ts"
+#line 1289 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1)) {
     return NULL;
   }
-#line 1292 "ts-src/mgos/conn.ts"
+#line 1290 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
     return NULL;
   }
-#line 1294 "ts-src/mgos/conn.ts"
+#line 1292 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
     c->followSys0 = true;
-#line 1297 "ts-src/mgos/conn.ts"
+#line 1295 "ts-src/mgos/conn.ts"
   } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1298 "ts-src/mgos/conn.ts"
+#line 1296 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
       c->followSys1 = true;
-#line 1301 "ts-src/mgos/conn.ts"
+#line 1299 "ts-src/mgos/conn.ts"
     } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1302 "ts-src/mgos/conn.ts"
+#line 1300 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   mgos_mqtt_conn_syncOutbox(c);
@@ -1602,12 +1599,12 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   if (!sys0 && !conn_stringsFit(cfg)) {
     return false;
   }
-#line 1322 "ts-src/mgos/conn.ts"
+#line 1320 "ts-src/mgos/conn.ts"
   c->cfg = *cfg;
   if (!sys0) {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1324 "ts-src/mgos/conn.ts"
+#line 1322 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;
@@ -1665,7 +1662,7 @@ bool mgos_mqtt_conn_is_connected(mgos_mqtt_conn *c) {
  */
 uint16_t conn_pub_bytes_v(mgos_mqtt_conn *c, const char *topic, uint8_t *msg_p, uint32_t msg_len, int qos, bool retain) {
   rt_bytes msg = RT_BYTES(msg_p, msg_len);
-#line 1380 "ts-src/mgos/conn.ts"
+#line 1378 "ts-src/mgos/conn.ts"
   return mgos_mqtt_conn_publish(c, topic, msg, qos, retain);
 }
 
@@ -1724,7 +1721,7 @@ uint16_t conn_refuse_pub(mgos_mqtt_conn *c, const char *topic, const char *why) 
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, why, rt_str_bytes(topic));
   }
-#line 1436 "ts-src/mgos/conn.ts"
+#line 1434 "ts-src/mgos/conn.ts"
   c->session.lastError = MGOS_MQTT_ERR_INVALID;
   return 0;
 }
