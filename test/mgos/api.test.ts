@@ -679,7 +679,7 @@ test("require_time: no connection attempt while the clock is unset, then connect
   mgos_mqtt_init();
   fp.advance(5000);
   assert.equal(fp.connects.length, 0);
-  assert.ok(fp.logs.some((l) => l.text.includes("time is not set, not connecting")));
+  assert.ok(fp.logs.some((l) => l.text === "clock not set, waiting (mqtt.require_time)"));
   fp.wallTime = 1767225600;
   fp.nextConnect(2000);
   fp.reset();

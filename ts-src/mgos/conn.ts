@@ -250,7 +250,7 @@ export class mgos_mqtt_conn {
     // As Mongoose OS: a device whose clock is not set yet (no SNTP answer)
     // would fail certificate dates and JWTs: wait, retrying with backoff.
     if (c.require_time && !timeIsSet()) {
-      logMsg(LogLevel.ERROR, "time is not set, not connecting (mqtt.require_time)", noBytes());
+      logMsg(LogLevel.ERROR, "clock not set, waiting (mqtt.require_time)", noBytes());
       this.failed(now);
       return;
     }

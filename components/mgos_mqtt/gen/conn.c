@@ -50,7 +50,7 @@ static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_byt
 static uint32_t conn_putNumber(uint32_t at, int32_t num);
 static mgos_mqtt_conn *conn_conn_alloc(int32_t from);
 
-static const char conn__s0[] = "time is not set, not connecting (mqtt.require_time)";
+static const char conn__s0[] = "clock not set, waiting (mqtt.require_time)";
 static const char conn__s1[] = "following the broker's Server Reference: ";
 static const char conn__s2[] = "connecting (mqtt1) to ";
 static const char conn__s3[] = "connecting to ";
