@@ -201,7 +201,8 @@ export class mgos_mqtt_conn {
   props5s: mgos_mqtt_props[] = structs(V5_ONE, mgos_mqtt_props);
   /** MQTT 5: what mgos_mqtt_conn_v5_info() returns. */
   info5s: mgos_mqtt_v5_info[] = structs(V5_ONE, mgos_mqtt_v5_info);
-  host: Uint8Array = new Uint8Array(MAX_HOST_LEN);
+  /** The host of the attempt, for WebSocket's Host header (none without WebSocket). */
+  host: Uint8Array = new Uint8Array(WS_SUPPORT !== 0 ? MAX_HOST_LEN : 1);
   /** Copies of the strings of cfg (first half) and cfg1 (second half) when
    *  they came from the application (set_config, create2), not the system config. */
   strs: Uint8Array = new Uint8Array(CONN_STR_SIZE);
@@ -265,7 +266,10 @@ export class mgos_mqtt_conn {
     // (MQTT5_SUPPORT tested here: the linker then drops MQTT 5 when it is compiled out.)
     const ref: Bytes = MQTT5_SUPPORT !== 0 ? serverReferenceTarget(this.session) : noBytes();
     if (ref.length > 0) logMsg(LogLevel.INFO, "following the broker's Server Reference: ", ref);
-    if (!this.parseServer(ref.length > 0 ? ref : sb(c.server), c)) {
+    const srv: Bytes = ref.length > 0 ? ref : sb(c.server);
+    // A view into srv (the port copies it; a valid address has a host).
+    const host: Bytes = this.parseServer(srv, c);
+    if (host.length === 0) {
       this.failed(now);
       return;
     }
@@ -276,9 +280,9 @@ export class mgos_mqtt_conn {
     if (WS_SUPPORT !== 0) this.wss[0].reset();
     this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTING);
     // The server this attempt goes to (a Server Reference's, not the configured one).
-    logMsg(LogLevel.INFO, this.useBackup ? "connecting (mqtt1) to " : "connecting to ", ref.length > 0 ? ref : sb(c.server));
+    logMsg(LogLevel.INFO, this.useBackup ? "connecting (mqtt1) to " : "connecting to ", srv);
     this.net = NetState.CONNECTING;
-    if (netConnect(this.slot, this.host.subarray(0, this.hostLen), this.port, this.tls ? this.slot : -1) < 0) this.connectFailed(now);
+    if (netConnect(this.slot, host, this.port, this.tls ? this.slot : -1) < 0) this.connectFailed(now);
   }
 
   /** The TCP connect could not start or failed: a connect error, then a
@@ -332,9 +336,10 @@ export class mgos_mqtt_conn {
     }
   }
 
-  /** Splits `host`, `host:port`, `[v6]` or `[v6]:port` into host and port.
-   *  Without a port: 8883 when TLS is configured, else 1883. */
-  private parseServer(s: Bytes, c: mgos_config_mqtt): bool {
+  /** Splits `host`, `host:port`, `[v6]` or `[v6]:port` into host (returned,
+   *  a view into `s`; empty when `s` is bad) and port. Without a port: 8883
+   *  when TLS is configured, else 1883. */
+  private parseServer(s: Bytes, c: mgos_config_mqtt): Bytes {
     this.tls = isSet(c.ssl_ca_cert) || isSet(c.ssl_psk_identity);
     // As in the reference, a client certificate alone does not turn TLS on:
     // say so, or a device would silently talk plain TCP.
@@ -347,13 +352,16 @@ export class mgos_mqtt_conn {
     const a: ServerAddr = serverAddr;
     if (splitServer(s, a) !== server_err.OK) {
       logMsg(LogLevel.ERROR, this.useBackup ? "mqtt1.server not set or bad: " : "mqtt.server not set or bad: ", s);
-      return false;
+      return noBytes();
     }
     const h: Bytes = s.subarray(a.hostStart, a.hostEnd);
-    copyBytes(this.host, 0, h);
-    this.hostLen = h.length;
+    // WebSocket's Host header needs it after the TCP connect: a copy.
+    if (WS_SUPPORT !== 0) {
+      copyBytes(this.host, 0, h);
+      this.hostLen = h.length;
+    }
     this.port = u16(a.port !== 0 ? a.port : this.tls ? 8883 : 1883);
-    return true;
+    return h;
   }
 
   /** Copies the config's protocol settings into the session. */

@@ -181,7 +181,8 @@ struct mgos_mqtt_conn {
   mgos_mqtt_props props5s[session5_V5_ONE];
   /** MQTT 5: what mgos_mqtt_conn_v5_info() returns. */
   mgos_mqtt_v5_info info5s[session5_V5_ONE];
-  uint8_t host[CONFIG_MGOS_MQTT_MAX_HOST_LEN];
+  /** The host of the attempt, for WebSocket's Host header (none without WebSocket). */
+  uint8_t host[((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_MAX_HOST_LEN : 1)];
   /** Copies of the strings of cfg (first half) and cfg1 (second half) when
      *  they came from the application (set_config, create2), not the system config. */
   uint8_t strs[CONFIG_MGOS_MQTT_CONN_STR_SIZE];
