@@ -174,8 +174,17 @@ typedef struct {
 } Call;
 static Call calls[32];
 static int ncalls;
+/* Messages whose broker-side fields (CONNECT's, which a client never
+ * receives) were not {NULL, 0}, as Mongoose's zeroed message has them. */
+static int nunzeroed;
+
+static bool zero_str(struct mg_str s) { return s.p == NULL && s.len == 0; }
 
 static void record(char who, int ev, struct mg_mqtt_message *m) {
+  if (m != NULL && who != 's' &&
+      !(zero_str(m->protocol_name) && zero_str(m->client_id) && zero_str(m->will_topic) && zero_str(m->will_message) &&
+        zero_str(m->user_name) && zero_str(m->password)))
+    nunzeroed++;
   if (ncalls >= 32) return;
   calls[ncalls].who = who;
   calls[ncalls].ev = ev;
@@ -362,6 +371,7 @@ static void test_dispatch(void) {
   TEST_ASSERT_EQUAL_INT(0, pull(0));
   back(0, PacketType_PUBREL, 11);
   TEST_ASSERT_EQUAL_INT(0, pull(0));
+  TEST_ASSERT_EQUAL_INT(0, nunzeroed);
 }
 
 static void test_publish_acks_and_max_qos(void) {

@@ -38,7 +38,7 @@ function recorder(who: string) {
   return (_nc: mg_connection, ev: number, evd: unknown, _ud: unknown): void => {
     if (ev === MG_EV.POLL) return; // ev_data is the poll's time, not a message (test "MG_EV_POLL" counts them)
     const m = evd as mg_mqtt_message | null;
-    calls.push({ who, ev, topic: m ? m.topic.p.slice(0, m.topic.len) : "", payload: m ? m.payload.p : "", id: m ? m.message_id : -1 });
+    calls.push({ who, ev, topic: m ? m.topic.p!.slice(0, m.topic.len) : "", payload: m ? m.payload.p! : "", id: m ? m.message_id : -1 });
   };
 }
 

@@ -367,7 +367,9 @@ export class mgos_mqtt_conn {
   /** Copies the config's protocol settings into the session. */
   private applyConfig(c: mgos_config_mqtt): bool {
     const sc = this.session.cfg;
-    const err: string | null = sc.setConfigStrings(isSet(c.client_id) ? c.client_id! : deviceId(), c.user, c.pass, c.will_topic, c.will_message);
+    let cid: Bytes = sb(c.client_id);
+    if (cid.length === 0) cid = strBytes(deviceId());
+    const err: string | null = sc.setStrings(cid, sb(c.user), sb(c.pass), sb(c.will_topic), sb(c.will_message));
     if (err !== null) {
       logMsg(LogLevel.ERROR, "config: ", strBytes(err));
       return false;

@@ -236,12 +236,6 @@ export class SessionConfig {
     return null;
   }
 
-  /** setStrings() of C strings as the mgos config holds them (NULL: not set):
-   *  one call with five pointers instead of five views. */
-  setConfigStrings(clientId: string, user: string | null, pass: string | null, willTopic: string | null, willMessage: string | null): string | null {
-    return this.setStrings(strBytes(clientId), optBytes(user), optBytes(pass), optBytes(willTopic), optBytes(willMessage));
-  }
-
   /** The client id, a view into `wire`. */
   clientId(): Bytes {
     return wireString(this.wire, 0);
@@ -275,11 +269,6 @@ export class SessionConfig {
     o.keepAlive = this.keepAlive;
     return o;
   }
-}
-
-/** The bytes of a C string; NULL is empty. */
-function optBytes(s: string | null): Bytes {
-  return s === null ? noBytes() : strBytes(s);
 }
 
 /** The string with its 2-byte length at `at` of `w` (SessionConfig.wire). */

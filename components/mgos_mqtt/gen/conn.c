@@ -80,14 +80,14 @@ static const char conn__s26[] = "set_max_qos: expected 0, 1, 2 or -1 (no overrid
 static const char conn__s27[] = "config strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
 static const char conn__s28[] = "MGOS_MQTT_MAX_CONNS reached";
 
-#line 1037 "ts-src/mgos/conn.ts"
+#line 1039 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
 /** parseServer's scratch (everything runs on the port's loop thread). */
-#line 1039 "ts-src/mgos/conn.ts"
+#line 1041 "ts-src/mgos/conn.ts"
 static ServerAddr conn_serverAddr;
 
-#line 1162 "ts-src/mgos/conn.ts"
+#line 1164 "ts-src/mgos/conn.ts"
 static uint8_t conn_logText[conn_LOG_TEXT_SIZE];
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
@@ -95,8 +95,6 @@ static uint8_t conn_logText[conn_LOG_TEXT_SIZE];
 void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
   self->nextTag = 1;
   self->userMaxQos = -1;
-  mg_mqtt_message_init(&self->msg);
-  mgos_mqtt_dropped_init(&self->dropped);
   ConnectOptions_init(&self->hs);
   mgos_config_mqtt_init(&self->cfg);
   mgos_config_mqtt_init(&self->cfg1);
@@ -107,7 +105,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 1033 "ts-src/mgos/conn.ts"
+#line 1035 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i != CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]); /* != : N may be a Kconfig 0 */
 }
@@ -332,14 +330,17 @@ static rt_bytes mgos_mqtt_conn_parseServer_v(mgos_mqtt_conn *self, uint8_t *s_p,
 /** Copies the config's protocol settings into the session. */
 static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c) {
   SessionConfig *sc = &self->session.cfg;
-  const char *tmp = conn_isSet(c->client_id) ? c->client_id : port_deviceId();
-  const char *err = SessionConfig_setConfigStrings(sc, tmp, c->user, c->pass, c->will_topic, c->will_message);
-#line 371 "ts-src/mgos/conn.ts"
+  rt_bytes cid = conn_sb(c->client_id);
+  if (cid.len == 0) {
+    cid = rt_str_bytes(port_deviceId());
+  }
+#line 372 "ts-src/mgos/conn.ts"
+  const char *err = SessionConfig_setStrings(sc, cid, conn_sb(c->user), conn_sb(c->pass), conn_sb(c->will_topic), conn_sb(c->will_message));
   if (err != NULL) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s7, rt_str_bytes(err));
     }
-#line 373 "ts-src/mgos/conn.ts"
+#line 375 "ts-src/mgos/conn.ts"
     return false;
   }
   int32_t ka = c->keep_alive;
@@ -352,7 +353,7 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, port_COMPILED_OUT, RT_LIT("CONFIG_MGOS_MQTT_V5_SUPPORT, for protocol_version 5"));
     }
-#line 383 "ts-src/mgos/conn.ts"
+#line 385 "ts-src/mgos/conn.ts"
     return false;
   }
   sc->version = (uint8_t)((c->protocol_version == 5) ? 5 : 4);
@@ -361,7 +362,7 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
     return true;
   }
   // -1: as clean_session says (3.1.1's meaning): kept forever, or not at all.
-#line 389 "ts-src/mgos/conn.ts"
+#line 391 "ts-src/mgos/conn.ts"
   int32_t se = c->session_expiry;
   sc->sessionExpiry = (se >= 0) ? (uint32_t)se : (c->clean_session ? 0 : 0xffffffffu);
   sc->maxPacket = (c->max_packet_size <= 0) ? 0 : (uint32_t)c->max_packet_size;
@@ -371,11 +372,11 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
 /** The port finished (or failed) the TCP connect. */
 static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now) {
   (void)err;
-#line 397 "ts-src/mgos/conn.ts"
+#line 399 "ts-src/mgos/conn.ts"
   if (self->net != NetState_CONNECTING) {
     return;
   }
-#line 398 "ts-src/mgos/conn.ts"
+#line 400 "ts-src/mgos/conn.ts"
   self->session.now = now;
   if (!ok) {
     mgos_mqtt_conn_connectFailed(self, now);
@@ -387,11 +388,11 @@ static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t e
   if ((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && c->ws_enable) && !WsLink_isOpen(&self->wss[0])) {
     if (!WsLink_begin(&self->wss[0], rt_subarray(RT_BYTES(self->host, ((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_MAX_HOST_LEN : 1)), 0, self->hostLen), self->port, self->tls, conn_sb(c->ws_path), now)) {
       mgos_mqtt_conn_dropWs(self, now);
-#line 408 "ts-src/mgos/conn.ts"
+#line 410 "ts-src/mgos/conn.ts"
     } else {
       mgos_mqtt_conn_service(self, now);
     }
-#line 409 "ts-src/mgos/conn.ts"
+#line 411 "ts-src/mgos/conn.ts"
     return;
   }
   ConnectStepFn step = self->connectStep;
@@ -399,7 +400,7 @@ static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t e
     if (!step(self, now)) {
       return;
     }
-#line 414 "ts-src/mgos/conn.ts"
+#line 416 "ts-src/mgos/conn.ts"
   } else if (!Session_connect(&self->session, now)) {
     mgos_mqtt_conn_dropTransport(self, now);
     return;
@@ -416,7 +417,7 @@ static bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now) {
     if (Session_connect(&self->session, now)) {
       return true;
     }
-#line 428 "ts-src/mgos/conn.ts"
+#line 430 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return false;
   }
@@ -425,12 +426,12 @@ static bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now) {
   const char *tmp = conn_isSet(c->client_id) ? c->client_id : port_deviceId();
   f(&self->nc, tmp, &self->hsOpts, self->connectFnArg);
   // A connect_fn that gave up (e.g. could not sign its token) closes.
-#line 435 "ts-src/mgos/conn.ts"
+#line 437 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN && ((int32_t)(self->nc.flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE)) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       port_logMsg(LogLevel_WARN, conn__s8, RT_NOBYTES);
     }
-#line 437 "ts-src/mgos/conn.ts"
+#line 439 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return false;
   }
@@ -438,7 +439,7 @@ static bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s9, RT_NOBYTES);
     }
-#line 442 "ts-src/mgos/conn.ts"
+#line 444 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return false;
   }
@@ -459,7 +460,7 @@ static void mgos_mqtt_conn_fillHandshakeOpts(mgos_mqtt_conn *self, mgos_config_m
   if (c->will_retain) {
     flags = (uint8_t)(flags | MG_MQTT_WILL_RETAIN);
   }
-#line 460 "ts-src/mgos/conn.ts"
+#line 462 "ts-src/mgos/conn.ts"
   o->flags = flags;
   int32_t ka = c->keep_alive;
   o->keep_alive = (uint16_t)((ka <= 0) ? 0 : ((ka >= 65535) ? 65535 : (uint16_t)ka));
@@ -476,7 +477,7 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s10, RT_NOBYTES);
     }
-#line 474 "ts-src/mgos/conn.ts"
+#line 476 "ts-src/mgos/conn.ts"
     return false;
   }
   ConnectOptions *h = &self->hs;
@@ -497,7 +498,7 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
   if (h->willQos > 2) {
     h->willQos = 2;
   }
-#line 492 "ts-src/mgos/conn.ts"
+#line 494 "ts-src/mgos/conn.ts"
   h->willRetain = (o->flags & MG_MQTT_WILL_RETAIN) != 0;
   h->cleanSession = (o->flags & MG_MQTT_CLEAN_SESSION) != 0;
   // The session's clean_session decides what survives a disconnect.
@@ -509,14 +510,14 @@ bool mgos_mqtt_conn_handshake(mgos_mqtt_conn *self, const char *clientId, mg_sen
 
 // ---------------------------------------------------------------- failures and backoff
 /** An attempt failed or the connection ended: schedule the next one. */
-#line 504 "ts-src/mgos/conn.ts"
+#line 506 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   // Callers set net to IDLE themselves: a handler run before this point may
   // already have started a new attempt, and that socket must not be orphaned.
   if ((!self->wantConnect || self->net != NetState_IDLE) || self->reconnectPending) {
     return;
   }
-#line 508 "ts-src/mgos/conn.ts"
+#line 510 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_scheduleReconnect(self, now);
 }
 
@@ -534,16 +535,16 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
   // Double (from 0: the minimum); past 2^31 doubling would wrap: the
   // maximum then. Clamped to max first, then to min, so min wins when
   // max < min.
-#line 523 "ts-src/mgos/conn.ts"
+#line 525 "ts-src/mgos/conn.ts"
   uint32_t d = (self->delayMs > 0x7fffffff) ? 0xffffffffu : (self->delayMs * 2u);
   if (d > rt_get_u32(self->maxMs, 2, b)) {
     d = rt_get_u32(self->maxMs, 2, b);
   }
-#line 525 "ts-src/mgos/conn.ts"
+#line 527 "ts-src/mgos/conn.ts"
   if (d < rt_get_u32(self->minMs, 2, b)) {
     d = rt_get_u32(self->minMs, 2, b);
   }
-#line 526 "ts-src/mgos/conn.ts"
+#line 528 "ts-src/mgos/conn.ts"
   self->delayMs = d;
   self->reconnectAt = now + conn_jitter(d);
   self->reconnectPending = true;
@@ -554,25 +555,25 @@ static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
     return true;
   }
-#line 534 "ts-src/mgos/conn.ts"
+#line 536 "ts-src/mgos/conn.ts"
   return self->hasCfg1 && self->cfg1.enable;
 }
 
 // ---------------------------------------------------------------- I/O
 /** Writes what the session has queued and closes when it asks to. */
-#line 540 "ts-src/mgos/conn.ts"
+#line 542 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
   // Nothing to write or close without an open socket (WebSocket included).
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 544 "ts-src/mgos/conn.ts"
+#line 546 "ts-src/mgos/conn.ts"
   if ((int32_t)(self->nc.flags & MG_F_CLOSE_IMMEDIATELY) != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, conn__s13, RT_NOBYTES);
     }
-#line 546 "ts-src/mgos/conn.ts"
+#line 548 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return;
   }
@@ -590,21 +591,21 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
     if (n == 0) {
       break;
     }
-#line 561 "ts-src/mgos/conn.ts"
+#line 563 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 564 "ts-src/mgos/conn.ts"
+#line 566 "ts-src/mgos/conn.ts"
   if (Session_wantsClose(s)) {
     mgos_mqtt_conn_dropTransport(self, now);
-#line 565 "ts-src/mgos/conn.ts"
+#line 567 "ts-src/mgos/conn.ts"
   } else if (s->txLen == 0 && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, conn__s14, RT_NOBYTES);
     }
-#line 567 "ts-src/mgos/conn.ts"
+#line 569 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
@@ -621,11 +622,11 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
         Session_txConsumed(s, k);
       }
     }
-#line 581 "ts-src/mgos/conn.ts"
+#line 583 "ts-src/mgos/conn.ts"
     if (w->txLen == 0) {
       break;
     }
-#line 582 "ts-src/mgos/conn.ts"
+#line 584 "ts-src/mgos/conn.ts"
     int32_t n = port_netSend(self->slot, WsLink_txView(w));
     if (n < 0) {
       // (The port has logged why.)
@@ -635,13 +636,13 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
     if (n == 0) {
       break;
     }
-#line 589 "ts-src/mgos/conn.ts"
+#line 591 "ts-src/mgos/conn.ts"
     WsLink_txConsumed(w, (uint32_t)n);
   }
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 592 "ts-src/mgos/conn.ts"
+#line 594 "ts-src/mgos/conn.ts"
   if (Session_wantsClose(s) && WsLink_isOpen(w)) {
     WsLink_close(w, WsCode_NORMAL, now);
     mgos_mqtt_conn_serviceWs(self, now);
@@ -653,12 +654,12 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
 }
 
 /** Drops a WebSocket connection; one that never got its 101 is a connect error. */
-#line 601 "ts-src/mgos/conn.ts"
+#line 603 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now) {
   if (!self->wss[0].opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 603 "ts-src/mgos/conn.ts"
+#line 605 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_dropTransport(self, now);
 }
 
@@ -667,7 +668,7 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
     port_netClose(self->slot);
   }
-#line 609 "ts-src/mgos/conn.ts"
+#line 611 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -675,18 +676,18 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
 
 static void mgos_mqtt_conn_onRecv_v(mgos_mqtt_conn *self, uint8_t *data_p, uint32_t data_len, uint32_t now) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 615 "ts-src/mgos/conn.ts"
+#line 617 "ts-src/mgos/conn.ts"
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 616 "ts-src/mgos/conn.ts"
+#line 618 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self)) {
     WsLink_onRecv(&self->wss[0], data, now);
-#line 617 "ts-src/mgos/conn.ts"
+#line 619 "ts-src/mgos/conn.ts"
   } else {
     Session_onRecv(&self->session, data, now);
   }
-#line 618 "ts-src/mgos/conn.ts"
+#line 620 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_service(self, now);
 }
 
@@ -694,7 +695,7 @@ static void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32
   if (self->net == NetState_IDLE) {
     return;
   }
-#line 623 "ts-src/mgos/conn.ts"
+#line 625 "ts-src/mgos/conn.ts"
   if (self->net == NetState_CONNECTING) {
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
@@ -702,12 +703,12 @@ static void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     port_logMsg(LogLevel_WARN, (err != 0) ? conn__s15 : conn__s16, RT_NOBYTES);
   }
-#line 628 "ts-src/mgos/conn.ts"
+#line 630 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self) && !self->wss[0].opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
   // The socket is gone already: dropTransport without the close.
-#line 630 "ts-src/mgos/conn.ts"
+#line 632 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   mgos_mqtt_conn_dropTransport(self, now);
 }
@@ -719,7 +720,7 @@ static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   }
   // MG_EV_POLL while a transport exists, as Mongoose's loop gives every
   // connection one per iteration (the shadows send state requests from it).
-#line 639 "ts-src/mgos/conn.ts"
+#line 641 "ts-src/mgos/conn.ts"
   if (self->net != NetState_IDLE && self->nGlobal > 0) {
     self->session.now = now;
     self->pollArg.now = port_wallTime();
@@ -729,7 +730,7 @@ static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if ((self->net == NetState_OPEN && mgos_mqtt_conn_wsOn(self)) && WsLink_expired(&self->wss[0], now)) {
     mgos_mqtt_conn_dropWs(self, now);
   }
-#line 646 "ts-src/mgos/conn.ts"
+#line 648 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN) {
     Session_tick(&self->session, now);
     mgos_mqtt_conn_service(self, now);
@@ -737,34 +738,34 @@ static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
       wait = WsLink_nextIn(&self->wss[0], now, wait);
     }
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
-#line 651 "ts-src/mgos/conn.ts"
+#line 653 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN) {
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
   // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
   // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-#line 655 "ts-src/mgos/conn.ts"
+#line 657 "ts-src/mgos/conn.ts"
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
       wait = 0;
-#line 658 "ts-src/mgos/conn.ts"
+#line 660 "ts-src/mgos/conn.ts"
     } else if ((uint32_t)left < wait) {
       wait = (uint32_t)left;
     }
   }
-#line 660 "ts-src/mgos/conn.ts"
+#line 662 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 665 "ts-src/mgos/conn.ts"
+#line 667 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
     return;
   }
-#line 667 "ts-src/mgos/conn.ts"
+#line 669 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
@@ -827,14 +828,14 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, conn__s17, rt_str_bytes(self->session.closeReason));
       }
-#line 727 "ts-src/mgos/conn.ts"
+#line 729 "ts-src/mgos/conn.ts"
       return;
     }
     self->delayMs = 0;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, conn__s18, conn_sb(mgos_mqtt_conn_active(self)->server));
     }
-#line 731 "ts-src/mgos/conn.ts"
+#line 733 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTED);
   } else if (ev == SessionEvent_CLOSE) {
     if (!s->wasConnected) {
@@ -846,7 +847,7 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, conn__s19, rt_str_bytes(self->session.closeReason));
     }
-#line 740 "ts-src/mgos/conn.ts"
+#line 742 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_DISCONNECTED);
     arg = NULL;
   } else if (ev == SessionEvent_DROPPED) {
@@ -871,7 +872,7 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
   if (ev != SessionEvent_DROPPED && ev != SessionEvent_OUTBOX_ROOM) {
     mgos_mqtt_conn_fillMsg(self, ev, p);
   }
-#line 762 "ts-src/mgos/conn.ts"
+#line 764 "ts-src/mgos/conn.ts"
   if (p != NULL && ev == SessionEvent_PUBLISH) {
     if (mgos_mqtt_conn_callTopics(self, ev, p)) {
       toGlobal = false;
@@ -883,7 +884,7 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
         mgos_mqtt_conn_appQos2Add(self, p->packetId);
       }
     }
-#line 771 "ts-src/mgos/conn.ts"
+#line 773 "ts-src/mgos/conn.ts"
   } else if (ev == SessionEvent_PUBLISH_PART) {
     // Fragments go only to handlers that asked for them; the first one
     // decides: when none matched, the session skips the message.
@@ -891,20 +892,20 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
     if ((CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE != 0 && p != NULL) && mgos_mqtt_conn_callTopics(self, ev, p)) {
       s->rxTake = true;
     }
-#line 776 "ts-src/mgos/conn.ts"
+#line 778 "ts-src/mgos/conn.ts"
   } else if (ev == SessionEvent_PUBLISH_SKIPPED) {
     // A topic cut short cannot be matched: global handlers only.
     if ((p != NULL && p->topic.len == s->rxTopicLen) && mgos_mqtt_conn_callTopics(self, ev, p)) {
       toGlobal = false;
     }
-#line 779 "ts-src/mgos/conn.ts"
+#line 781 "ts-src/mgos/conn.ts"
   } else if (ev == SessionEvent_SUBACK && mgos_mqtt_conn_callTopics(self, ev, p)) {
     toGlobal = false;
   }
   if (toGlobal) {
     mgos_mqtt_conn_callGlobalArg(self, ev, arg);
   }
-#line 783 "ts-src/mgos/conn.ts"
+#line 785 "ts-src/mgos/conn.ts"
   s->now = now;
 }
 
@@ -919,12 +920,12 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
   }
 }
 
-#line 795 "ts-src/mgos/conn.ts"
+#line 797 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
   if (self->appQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     mgos_mqtt_conn_appQos2Take(self, self->appQos2[0]);
   }
-#line 797 "ts-src/mgos/conn.ts"
+#line 799 "ts-src/mgos/conn.ts"
   rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->appQos2Count, id);
   self->appQos2Count++;
 }
@@ -941,7 +942,7 @@ static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
       rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, k++, v);
     }
   }
-#line 811 "ts-src/mgos/conn.ts"
+#line 813 "ts-src/mgos/conn.ts"
   self->appQos2Count = k;
   return k != n;
 }
@@ -955,7 +956,7 @@ static rt_bytes mgos_mqtt_conn_filterOf(mgos_mqtt_conn *self, mgos_mqtt_handler 
       return Sub_view(&s->subs[i]);
     }
   }
-#line 822 "ts-src/mgos/conn.ts"
+#line 824 "ts-src/mgos/conn.ts"
   return RT_NOBYTES;
 }
 
@@ -977,29 +978,29 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
       if (h->tag != self->session.evTag) {
         continue;
       }
-#line 841 "ts-src/mgos/conn.ts"
+#line 843 "ts-src/mgos/conn.ts"
     } else {
       if (ev != SessionEvent_PUBLISH && (isSub || f == NULL)) {
         continue;
       }
-#line 843 "ts-src/mgos/conn.ts"
+#line 845 "ts-src/mgos/conn.ts"
       if (ev == SessionEvent_PUBLISH_PART && (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 || !h->fragments)) {
         continue;
       }
       // A shared subscription ($share/<group>/<filter>) matches by its filter.
-#line 845 "ts-src/mgos/conn.ts"
+#line 847 "ts-src/mgos/conn.ts"
       if (!topic_topicMatches((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? mqtt5_sharedFilter(mgos_mqtt_conn_filterOf(self, h)) : mgos_mqtt_conn_filterOf(self, h), p->topic)) {
         continue;
       }
     }
-#line 847 "ts-src/mgos/conn.ts"
+#line 849 "ts-src/mgos/conn.ts"
     took = true;
     sub_handler_t g = h->sub;
     if (!isSub) {
       if (f != NULL) {
         f(&self->nc, ev, &self->msg, h->ud);
       }
-#line 851 "ts-src/mgos/conn.ts"
+#line 853 "ts-src/mgos/conn.ts"
     } else if (g != NULL && ev == SessionEvent_PUBLISH) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
@@ -1009,13 +1010,13 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
 
 // ---------------------------------------------------------------- API
 /** A global handler; false when MGOS_MQTT_MAX_GLOBAL_HANDLERS are taken. */
-#line 861 "ts-src/mgos/conn.ts"
+#line 863 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
   if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s20, RT_NOBYTES);
     }
-#line 864 "ts-src/mgos/conn.ts"
+#line 866 "ts-src/mgos/conn.ts"
     return false;
   }
   mgos_mqtt_ghandler *h = &self->ghandlers[self->nGlobal];
@@ -1046,7 +1047,7 @@ static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; j < n; j++) {
     self->handlers[j] = self->handlers[j + 1];
   }
-#line 892 "ts-src/mgos/conn.ts"
+#line 894 "ts-src/mgos/conn.ts"
   self->nHandlers = n;
   mgos_mqtt_handler *last = &self->handlers[n];
   last->kind = HandlerKind_FREE;
@@ -1058,14 +1059,14 @@ static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
 /** A topic handler plus its subscription (kept and re-sent after every reconnect). */
 bool mgos_mqtt_conn_subscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_t filter_len, int32_t qos, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 902 "ts-src/mgos/conn.ts"
+#line 904 "ts-src/mgos/conn.ts"
   uint32_t now = port_nowMs();
   self->session.now = now;
   if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s21, filter);
     }
-#line 906 "ts-src/mgos/conn.ts"
+#line 908 "ts-src/mgos/conn.ts"
     return false;
   }
   // The handler is added once the session took the subscription (its tag
@@ -1074,7 +1075,7 @@ bool mgos_mqtt_conn_subscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_
   if (Session_subscribe(&self->session, filter, conn_qos8(qos), self->nextTag) == 0) {
     return false;
   }
-#line 912 "ts-src/mgos/conn.ts"
+#line 914 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud);
   mgos_mqtt_conn_service(self, now);
   return true;
@@ -1083,19 +1084,19 @@ bool mgos_mqtt_conn_subscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_
 /** subscribe() of an mg_event_handler_t with MGOS_MQTT_SUB_* flags. */
 bool mgos_mqtt_conn_subscribeOpt_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_t filter_len, int32_t qos, int32_t flags, mg_event_handler_t ev, void *ud) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 919 "ts-src/mgos/conn.ts"
+#line 921 "ts-src/mgos/conn.ts"
   if ((flags & (~MGOS_MQTT_SUB_FRAGMENTS)) != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s22, filter);
     }
-#line 921 "ts-src/mgos/conn.ts"
+#line 923 "ts-src/mgos/conn.ts"
     return false;
   }
   if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 && flags != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s23, filter);
     }
-#line 925 "ts-src/mgos/conn.ts"
+#line 927 "ts-src/mgos/conn.ts"
     return false;
   }
   self->nextSubFlags = flags;
@@ -1107,7 +1108,7 @@ bool mgos_mqtt_conn_subscribeOpt_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint
 /** Removes the first handler subscribed to exactly `filter` and sends UNSUBSCRIBE. */
 bool mgos_mqtt_conn_unsubscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_t filter_len) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 935 "ts-src/mgos/conn.ts"
+#line 937 "ts-src/mgos/conn.ts"
   uint32_t now = port_nowMs();
   self->session.now = now;
   for (uint32_t i = 0; i < self->nHandlers; i++) {
@@ -1115,11 +1116,11 @@ bool mgos_mqtt_conn_unsubscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint3
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
       continue;
     }
-#line 940 "ts-src/mgos/conn.ts"
+#line 942 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_conn_filterOf(self, h), filter)) {
       continue;
     }
-#line 941 "ts-src/mgos/conn.ts"
+#line 943 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -1128,14 +1129,14 @@ bool mgos_mqtt_conn_unsubscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint3
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     port_logMsg(LogLevel_WARN, conn__s24, filter);
   }
-#line 947 "ts-src/mgos/conn.ts"
+#line 949 "ts-src/mgos/conn.ts"
   return false;
 }
 
 /** Publishes (every caller has the topic as a C string: one strlen here). */
 uint16_t mgos_mqtt_conn_publish_v(mgos_mqtt_conn *self, const char *topicStr, uint8_t *payload_p, uint32_t payload_len, int32_t qos, bool retain) {
   rt_bytes payload = RT_BYTES(payload_p, payload_len);
-#line 952 "ts-src/mgos/conn.ts"
+#line 954 "ts-src/mgos/conn.ts"
   uint32_t now = port_nowMs();
   // The session refuses a bad QoS (INVALID, with its log line).
   uint16_t id = Session_publish(&self->session, rt_str_bytes(topicStr), payload, conn_qos8(qos), retain, now);
@@ -1150,14 +1151,14 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       port_logMsg(LogLevel_WARN, conn__s25, RT_NOBYTES);
     }
-#line 964 "ts-src/mgos/conn.ts"
+#line 966 "ts-src/mgos/conn.ts"
     return false;
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
     return true;
   }
-#line 968 "ts-src/mgos/conn.ts"
+#line 970 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -1178,13 +1179,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 986 "ts-src/mgos/conn.ts"
+#line 988 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
     mgos_mqtt_conn_service(self, now);
-#line 987 "ts-src/mgos/conn.ts"
+#line 989 "ts-src/mgos/conn.ts"
   } else if (Session_disconnect(&self->session)) {
     mgos_mqtt_conn_service(self, now);
-#line 988 "ts-src/mgos/conn.ts"
+#line 990 "ts-src/mgos/conn.ts"
   } else {
     mgos_mqtt_conn_dropTransport(self, now);
   }
@@ -1192,13 +1193,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
 
 /** mgos_mqtt_set_max_qos: 0..2 caps, -1 removes the override (the
    *  config's max_qos applies again); anything else is refused, unchanged. */
-#line 993 "ts-src/mgos/conn.ts"
+#line 995 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   if (qos < -1 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s26, RT_NOBYTES);
     }
-#line 996 "ts-src/mgos/conn.ts"
+#line 998 "ts-src/mgos/conn.ts"
     return false;
   }
   self->userMaxQos = qos;
@@ -1220,7 +1221,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     self->session.onLog = conn_onSessionLog;
   }
-#line 1015 "ts-src/mgos/conn.ts"
+#line 1017 "ts-src/mgos/conn.ts"
   self->session.ud = self;
   if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
     self->wss[0].onData = conn_onWsData;
@@ -1229,7 +1230,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   }
 }
 
-#line 1028 "ts-src/mgos/conn.ts"
+#line 1030 "ts-src/mgos/conn.ts"
 static bool conn_connectFnStep(mgos_mqtt_conn *c, uint32_t now) {
   return mgos_mqtt_conn_runConnectFn(c, now);
 }
@@ -1238,7 +1239,7 @@ static bool conn_connectFnStep(mgos_mqtt_conn *c, uint32_t now) {
  *  saturating at 2^32-1. Integer arithmetic on the IEEE-754 bits: a device
  *  without FPU links no soft-float helper for it.
  *  @cextern test/c/test_api.c calls it */
-#line 1046 "ts-src/mgos/conn.ts"
+#line 1048 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t hi = rt_f64_hi(s);
   uint32_t lo = rt_f64_lo(s);
@@ -1248,12 +1249,12 @@ uint32_t conn_secToMs(double s) {
     return 1;
   }
   // 2^23 s and more (also infinity, NaN): beyond 2^32 ms.
-#line 1053 "ts-src/mgos/conn.ts"
+#line 1055 "ts-src/mgos/conn.ts"
   if (ex >= 1046) {
     return 0xffffffffu;
   }
   // P = mantissa (53 bits, mh:lo) * 1000, as ph:pl (63 bits), 16-bit halves of lo.
-#line 1055 "ts-src/mgos/conn.ts"
+#line 1057 "ts-src/mgos/conn.ts"
   uint32_t mh = (hi & 0xfffffu) | 0x100000;
   uint32_t am = (lo >> 16) * 1000;
   uint32_t bm = (lo & 0xffffu) * 1000;
@@ -1270,7 +1271,7 @@ uint32_t conn_secToMs(double s) {
     if (sum < pl) {
       ph = ph + 1u;
     }
-#line 1069 "ts-src/mgos/conn.ts"
+#line 1071 "ts-src/mgos/conn.ts"
     pl = sum;
   }
   if (shift >= 32) {
@@ -1280,7 +1281,7 @@ uint32_t conn_secToMs(double s) {
   if ((ph >> shift) != 0) {
     return 0xffffffffu;
   }
-#line 1076 "ts-src/mgos/conn.ts"
+#line 1078 "ts-src/mgos/conn.ts"
   return ((ph << ((32 - shift) & 31u)) | (pl >> shift));
 }
 
@@ -1294,13 +1295,13 @@ uint32_t conn_jitter(uint32_t d) {
   if (j == 0) {
     return d;
   }
-#line 1087 "ts-src/mgos/conn.ts"
+#line 1089 "ts-src/mgos/conn.ts"
   uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
     return d - (j - r);
   }
-#line 1090 "ts-src/mgos/conn.ts"
+#line 1092 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
@@ -1324,24 +1325,24 @@ static bool conn_stringsFit(mgos_config_mqtt *c) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1111 "ts-src/mgos/conn.ts"
+#line 1113 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
       need += rt_str_bytes(s).len + 1u;
     }
   }
-#line 1114 "ts-src/mgos/conn.ts"
+#line 1116 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
     return true;
   }
-#line 1115 "ts-src/mgos/conn.ts"
+#line 1117 "ts-src/mgos/conn.ts"
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     uint32_t end = conn_putNumber(0, rt_i32_of(need));
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s27, rt_subarray(RT_BYTES(conn_logText, conn_LOG_TEXT_SIZE), 0, end));
     }
   }
-#line 1119 "ts-src/mgos/conn.ts"
+#line 1121 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1349,18 +1350,18 @@ static bool conn_stringsFit(mgos_config_mqtt *c) {
  *  points `c` at the copies, so the caller may free its own (stringsFit first). */
 static void conn_ownStrings_v(mgos_config_mqtt *c, uint8_t *buf_p, uint32_t buf_len) {
   rt_bytes buf = RT_BYTES(buf_p, buf_len);
-#line 1125 "ts-src/mgos/conn.ts"
+#line 1127 "ts-src/mgos/conn.ts"
   uint32_t at = 0;
   for (int32_t k = 0; k < config_gen_KEY_COUNT; k++) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1128 "ts-src/mgos/conn.ts"
+#line 1130 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
       continue;
     }
-#line 1130 "ts-src/mgos/conn.ts"
+#line 1132 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_bytes(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1371,7 +1372,7 @@ static void conn_ownStrings_v(mgos_config_mqtt *c, uint8_t *buf_p, uint32_t buf_
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 1139 "ts-src/mgos/conn.ts"
+#line 1141 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -1394,10 +1395,10 @@ static bool conn_onWsOpen(void *ud, uint32_t now) {
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. @log */
-#line 1167 "ts-src/mgos/conn.ts"
+#line 1169 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 1168 "ts-src/mgos/conn.ts"
+#line 1170 "ts-src/mgos/conn.ts"
   rt_bytes t = RT_BYTES(conn_logText, conn_LOG_TEXT_SIZE);
   uint32_t len = 0;
   if (detail.len > 0) {
@@ -1433,7 +1434,7 @@ static uint32_t conn_putNumber(uint32_t at, int32_t num) {
   for (uint32_t x = v; x >= 10; x = x / 10) {
     at++;
   }
-#line 1201 "ts-src/mgos/conn.ts"
+#line 1203 "ts-src/mgos/conn.ts"
   uint32_t end = at + 1u;
   while (true) {
     rt_bytes_set(t, at, (uint8_t)(0x30 + (v % 10)));
@@ -1441,7 +1442,7 @@ static uint32_t conn_putNumber(uint32_t at, int32_t num) {
     if (v == 0) {
       break;
     }
-#line 1206 "ts-src/mgos/conn.ts"
+#line 1208 "ts-src/mgos/conn.ts"
     at = at - 1u;
   }
   return end;
@@ -1452,7 +1453,7 @@ mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
     return NULL;
   }
-#line 1214 "ts-src/mgos/conn.ts"
+#line 1216 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1474,13 +1475,13 @@ static mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, conn__s28, RT_NOBYTES);
   }
-#line 1233 "ts-src/mgos/conn.ts"
+#line 1235 "ts-src/mgos/conn.ts"
   return NULL;
 }
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1239 "ts-src/mgos/conn.ts"
+#line 1241 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1489,7 +1490,7 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 }
 
 /** Bytes received on `slot`. @api */
-#line 1245 "ts-src/mgos/conn.ts"
+#line 1247 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1498,7 +1499,7 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1251 "ts-src/mgos/conn.ts"
+#line 1253 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1508,7 +1509,7 @@ void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1258 "ts-src/mgos/conn.ts"
+#line 1260 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1527,13 +1528,13 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
     if (!c->inUse) {
       continue;
     }
-#line 1274 "ts-src/mgos/conn.ts"
+#line 1276 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
       wait = w;
     }
   }
-#line 1277 "ts-src/mgos/conn.ts"
+#line 1279 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1547,7 +1548,7 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1291 "ts-src/mgos/conn.ts"
+#line 1293 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   // The system config's sections are not copied (as the reference): they are
   // the library's own, re-read at every connect.
@@ -1556,34 +1557,34 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   if (!sys0 && !conn_stringsFit(cfg)) {
     return NULL;
   }
-#line 1297 "ts-src/mgos/conn.ts"
+#line 1299 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1)) {
     return NULL;
   }
-#line 1298 "ts-src/mgos/conn.ts"
+#line 1300 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
     return NULL;
   }
-#line 1300 "ts-src/mgos/conn.ts"
+#line 1302 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
     c->followSys0 = true;
-#line 1303 "ts-src/mgos/conn.ts"
+#line 1305 "ts-src/mgos/conn.ts"
   } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1304 "ts-src/mgos/conn.ts"
+#line 1306 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
       c->followSys1 = true;
-#line 1307 "ts-src/mgos/conn.ts"
+#line 1309 "ts-src/mgos/conn.ts"
     } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1308 "ts-src/mgos/conn.ts"
+#line 1310 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   mgos_mqtt_conn_syncOutbox(c);
@@ -1606,12 +1607,12 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   if (!sys0 && !conn_stringsFit(cfg)) {
     return false;
   }
-#line 1328 "ts-src/mgos/conn.ts"
+#line 1330 "ts-src/mgos/conn.ts"
   c->cfg = *cfg;
   if (!sys0) {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1330 "ts-src/mgos/conn.ts"
+#line 1332 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;
@@ -1669,7 +1670,7 @@ bool mgos_mqtt_conn_is_connected(mgos_mqtt_conn *c) {
  */
 uint16_t conn_pub_bytes_v(mgos_mqtt_conn *c, const char *topic, uint8_t *msg_p, uint32_t msg_len, int qos, bool retain) {
   rt_bytes msg = RT_BYTES(msg_p, msg_len);
-#line 1386 "ts-src/mgos/conn.ts"
+#line 1388 "ts-src/mgos/conn.ts"
   return mgos_mqtt_conn_publish(c, topic, msg, qos, retain);
 }
 
@@ -1728,7 +1729,7 @@ uint16_t conn_refuse_pub(mgos_mqtt_conn *c, const char *topic, const char *why) 
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, why, rt_str_bytes(topic));
   }
-#line 1442 "ts-src/mgos/conn.ts"
+#line 1444 "ts-src/mgos/conn.ts"
   c->session.lastError = MGOS_MQTT_ERR_INVALID;
   return 0;
 }

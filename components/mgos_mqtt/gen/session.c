@@ -3,10 +3,7 @@
 #include "loglevel.h"
 
 static uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id);
-static const char *SessionConfig_setStrings_v(SessionConfig *self, uint8_t *clientId_p, uint32_t clientId_len, uint8_t *user_p, uint32_t user_len, uint8_t *pass_p, uint32_t pass_len, uint8_t *willTopic_p, uint32_t willTopic_len, uint8_t *willMessage_p, uint32_t willMessage_len);
-static RT_INLINE const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) { return SessionConfig_setStrings_v(self, clientId.p, clientId.len, user.p, user.len, pass.p, pass.len, willTopic.p, willTopic.len, willMessage.p, willMessage.len); }
 static ConnectOptions *SessionConfig_options(SessionConfig *self, ConnectOptions *o);
-static rt_bytes session_optBytes(const char *s);
 static rt_bytes session_wireString_v(uint8_t *w_p, uint32_t w_len, uint32_t at);
 static RT_INLINE rt_bytes session_wireString(rt_bytes w, uint32_t at) { return session_wireString_v(w.p, w.len, at); }
 static uint32_t session_minU32(uint32_t a, uint32_t b);
@@ -168,7 +165,7 @@ static const char session__s69[] = "client id or user name not UTF-8";
 
 /** A dropped message's PUBLISH read back (dropRec): shared by all sessions,
  *  the DROPPED event takes its views. */
-#line 332 "ts-src/mqtt/session.ts"
+#line 321 "ts-src/mqtt/session.ts"
 static Packet session_dropScratch;
 
 /* Sets the fields of a zeroed SessionConfig to their initial values. */
@@ -183,7 +180,7 @@ void SessionConfig_init(SessionConfig *self) {
 }
 
 /* Sets the fields of a zeroed Session to their initial values. */
-#line 389 "ts-src/mqtt/session.ts"
+#line 378 "ts-src/mqtt/session.ts"
 void Session_init(Session *self) {
   self->autoAck = true;
   self->nextSeq = 1;
@@ -203,7 +200,7 @@ static uint32_t session_storeMeta(uint8_t state, uint8_t qos, uint16_t id) {
 /** Stores the five strings. Returns null when accepted, else what is wrong
    *  (the config is then left unchanged; "" in a build without logs). */
 #line 215 "ts-src/mqtt/session.ts"
-static const char *SessionConfig_setStrings_v(SessionConfig *self, uint8_t *clientId_p, uint32_t clientId_len, uint8_t *user_p, uint32_t user_len, uint8_t *pass_p, uint32_t pass_len, uint8_t *willTopic_p, uint32_t willTopic_len, uint8_t *willMessage_p, uint32_t willMessage_len) {
+const char *SessionConfig_setStrings_v(SessionConfig *self, uint8_t *clientId_p, uint32_t clientId_len, uint8_t *user_p, uint32_t user_len, uint8_t *pass_p, uint32_t pass_len, uint8_t *willTopic_p, uint32_t willTopic_len, uint8_t *willMessage_p, uint32_t willMessage_len) {
   rt_bytes clientId = RT_BYTES(clientId_p, clientId_len);
   rt_bytes user = RT_BYTES(user_p, user_len);
   rt_bytes pass = RT_BYTES(pass_p, pass_len);
@@ -236,12 +233,6 @@ static const char *SessionConfig_setStrings_v(SessionConfig *self, uint8_t *clie
   return NULL;
 }
 
-/** setStrings() of C strings as the mgos config holds them (NULL: not set):
-   *  one call with five pointers instead of five views. */
-const char *SessionConfig_setConfigStrings(SessionConfig *self, const char *clientId, const char *user, const char *pass, const char *willTopic, const char *willMessage) {
-  return SessionConfig_setStrings(self, rt_str_bytes(clientId), session_optBytes(user), session_optBytes(pass), session_optBytes(willTopic), session_optBytes(willMessage));
-}
-
 /** The client id, a view into `wire`. */
 rt_bytes SessionConfig_clientId(SessionConfig *self) {
   return session_wireString(RT_BYTES(self->wire, ((int64_t)CONFIG_MGOS_MQTT_CONFIG_STR_SIZE + 10)), 0);
@@ -272,33 +263,28 @@ static ConnectOptions *SessionConfig_options(SessionConfig *self, ConnectOptions
     o->password = session_wireString(w, at);
   }
   // (willQos stays 0: the config has no will QoS.)
-#line 273 "ts-src/mqtt/session.ts"
+#line 267 "ts-src/mqtt/session.ts"
   o->willRetain = self->willRetain;
   o->cleanSession = self->cleanSession;
   o->keepAlive = self->keepAlive;
   return o;
 }
 
-/** The bytes of a C string; NULL is empty. */
-#line 281 "ts-src/mqtt/session.ts"
-static rt_bytes session_optBytes(const char *s) {
-  return (s == NULL) ? RT_NOBYTES : rt_str_bytes(s);
-}
-
 /** The string with its 2-byte length at `at` of `w` (SessionConfig.wire). */
+#line 275 "ts-src/mqtt/session.ts"
 static rt_bytes session_wireString_v(uint8_t *w_p, uint32_t w_len, uint32_t at) {
   rt_bytes w = RT_BYTES(w_p, w_len);
-#line 287 "ts-src/mqtt/session.ts"
+#line 276 "ts-src/mqtt/session.ts"
   uint32_t n = (uint32_t)((rt_bytes_get(w, at) << 8) | rt_bytes_get(w, rt_idx_add(at, 1)));
   return rt_subarray(w, at + 2u, (at + 2u) + n);
 }
 
-#line 325 "ts-src/mqtt/session.ts"
+#line 314 "ts-src/mqtt/session.ts"
 rt_bytes Sub_view(Sub *self) {
   return rt_subarray(RT_BYTES(self->filter, CONFIG_MGOS_MQTT_MAX_FILTER_LEN), 0, self->filterLen);
 }
 
-#line 334 "ts-src/mqtt/session.ts"
+#line 323 "ts-src/mqtt/session.ts"
 static uint32_t session_minU32(uint32_t a, uint32_t b) {
   return (a < b) ? a : b;
 }
@@ -318,7 +304,7 @@ static uint32_t session_left(uint32_t now, uint32_t then, uint32_t period) {
  *  (packets in tx are our own encodings, so the header is valid). */
 static uint32_t session_packetLenAt_v(uint8_t *tx_p, uint32_t tx_len, uint32_t at) {
   rt_bytes tx = RT_BYTES(tx_p, tx_len);
-#line 352 "ts-src/mqtt/session.ts"
+#line 341 "ts-src/mqtt/session.ts"
   uint32_t rem = 0;
   uint32_t shift = 0;
   uint32_t i = at + 1;
@@ -331,7 +317,7 @@ static uint32_t session_packetLenAt_v(uint8_t *tx_p, uint32_t tx_len, uint32_t a
       break;
     }
   }
-#line 362 "ts-src/mqtt/session.ts"
+#line 351 "ts-src/mqtt/session.ts"
   return (i - at) + rem;
 }
 
@@ -349,19 +335,19 @@ static const char *session_connackReason(uint8_t code) {
   case 1: {
     return session__s1;
   }
-#line 378 "ts-src/mqtt/session.ts"
+#line 367 "ts-src/mqtt/session.ts"
   case 2: {
     return session__s2;
   }
-#line 380 "ts-src/mqtt/session.ts"
+#line 369 "ts-src/mqtt/session.ts"
   case 3: {
     return session__s3;
   }
-#line 382 "ts-src/mqtt/session.ts"
+#line 371 "ts-src/mqtt/session.ts"
   case 4: {
     return session__s4;
   }
-#line 384 "ts-src/mqtt/session.ts"
+#line 373 "ts-src/mqtt/session.ts"
   default: {
     return session__s5;
   }
@@ -370,7 +356,7 @@ static const char *session_connackReason(uint8_t code) {
 }
 
 /** This session speaks MQTT 5 (cfg.version 5, and compiled in). */
-#line 513 "ts-src/mqtt/session.ts"
+#line 502 "ts-src/mqtt/session.ts"
 bool Session_isV5(Session *self) {
   return CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->cfg.version == 5;
 }
@@ -392,17 +378,17 @@ bool Session_isConnected(Session *self) {
 // ---------------------------------------------------------------- transport
 /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
-#line 535 "ts-src/mqtt/session.ts"
+#line 524 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   if (!Session_opening(self, now)) {
     return false;
   }
-#line 537 "ts-src/mqtt/session.ts"
+#line 526 "ts-src/mqtt/session.ts"
   SessionConfig *c = &self->cfg;
   uint32_t n = 0;
   if (Session_isV5(self)) {
     n = Session_encodeConnect5(self, SessionConfig_options(c, &self->v5Connect[0]));
-#line 540 "ts-src/mqtt/session.ts"
+#line 529 "ts-src/mqtt/session.ts"
   } else {
     // The config's strings were checked and laid out when they were set
     // (setStrings): the flags they need are in strFlags.
@@ -410,11 +396,11 @@ bool Session_connect(Session *self, uint32_t now) {
     if (c->cleanSession) {
       f = (uint8_t)(f | packet_CONNECT_CLEAN_SESSION);
     }
-#line 545 "ts-src/mqtt/session.ts"
+#line 534 "ts-src/mqtt/session.ts"
     if (c->willRetain && ((f & packet_CONNECT_WILL) != 0)) {
       f = (uint8_t)(f | packet_CONNECT_WILL_RETAIN);
     }
-#line 546 "ts-src/mqtt/session.ts"
+#line 535 "ts-src/mqtt/session.ts"
     n = codec_writeConnectPayload(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), f, c->keepAlive, rt_subarray(RT_BYTES(c->wire, ((int64_t)CONFIG_MGOS_MQTT_CONFIG_STR_SIZE + 10)), 0, c->wireLen));
   }
   return Session_opened(self, n, false, now);
@@ -426,7 +412,7 @@ bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   if (!Session_opening(self, now)) {
     return false;
   }
-#line 555 "ts-src/mqtt/session.ts"
+#line 544 "ts-src/mqtt/session.ts"
   uint32_t n = Session_isV5(self) ? Session_encodeConnect5(self, o) : codec_encodeConnect(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o);
   return Session_opened(self, n, o->password.len > 0 && o->userName.len == 0, now);
 }
@@ -440,7 +426,7 @@ static bool Session_opening(Session *self, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, session__s6, self->state);
     }
-#line 566 "ts-src/mqtt/session.ts"
+#line 555 "ts-src/mqtt/session.ts"
     return false;
   }
   Session_dropLink(self);
@@ -455,7 +441,7 @@ static bool Session_opened(Session *self, uint32_t n, bool bad, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, bad ? session__s7 : session__s8, 0);
     }
-#line 578 "ts-src/mqtt/session.ts"
+#line 567 "ts-src/mqtt/session.ts"
     return false;
   }
   self->txLen = n;
@@ -533,12 +519,12 @@ void Session_txConsumed(Session *self, uint32_t n) {
   }
   // Walk the packets written (after the rest of one begun before): the
   // last one may be cut, remember its tail.
-#line 653 "ts-src/mqtt/session.ts"
+#line 642 "ts-src/mqtt/session.ts"
   uint32_t at = self->txHeadLeft;
   while (at < n) {
     at = at + session_packetLenAt(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at);
   }
-#line 655 "ts-src/mqtt/session.ts"
+#line 644 "ts-src/mqtt/session.ts"
   self->txHeadLeft = at - n;
   rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   self->txLen = self->txLen - n;
@@ -546,7 +532,7 @@ void Session_txConsumed(Session *self, uint32_t n) {
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 660 "ts-src/mqtt/session.ts"
+#line 649 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
@@ -576,11 +562,11 @@ void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 687 "ts-src/mqtt/session.ts"
+#line 676 "ts-src/mqtt/session.ts"
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_logNum(self, LogLevel_ERROR, reason, 0);
   }
-#line 688 "ts-src/mqtt/session.ts"
+#line 677 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, reason);
 }
 
@@ -591,7 +577,7 @@ static void Session_closeQuietly(Session *self, const char *reason) {
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 696 "ts-src/mqtt/session.ts"
+#line 685 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -601,7 +587,7 @@ bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
     return false;
   }
-#line 703 "ts-src/mqtt/session.ts"
+#line 692 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -613,7 +599,7 @@ static void Session_queueDisconnect(Session *self) {
   if (self->streaming) {
     return;
   }
-#line 712 "ts-src/mqtt/session.ts"
+#line 701 "ts-src/mqtt/session.ts"
   uint32_t n = 0;
   while (true) {
     n = Session_encodeDisconnect(self, Session_txFree(self));
@@ -624,17 +610,17 @@ static void Session_queueDisconnect(Session *self) {
     // No room: the connection ends anyway, so the whole packets waiting make
     // way for it. A packet the port has begun must still be finished, or the
     // broker would read the DISCONNECT as part of it.
-#line 720 "ts-src/mqtt/session.ts"
+#line 709 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s11, rt_i32_of((self->txLen - self->txHeadLeft)));
     }
-#line 721 "ts-src/mqtt/session.ts"
+#line 710 "ts-src/mqtt/session.ts"
     self->txLen = self->txHeadLeft;
   }
   if (n == 0) {
     return;
   }
-#line 724 "ts-src/mqtt/session.ts"
+#line 713 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   self->closing = true;
 }
@@ -642,11 +628,11 @@ static void Session_queueDisconnect(Session *self) {
 /** DISCONNECT: MQTT 5 with discReason (the same 2 bytes for 0). */
 static uint32_t Session_encodeDisconnect_v(Session *self, uint8_t *out_p, uint32_t out_len) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 730 "ts-src/mqtt/session.ts"
+#line 719 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     return codec_writeSimple(out, PacketType_DISCONNECT);
   }
-#line 731 "ts-src/mqtt/session.ts"
+#line 720 "ts-src/mqtt/session.ts"
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
   return codec5_encodeDisconnect5(out, self->discReason, p);
@@ -658,7 +644,7 @@ static void Session_protocolError(Session *self, uint8_t code, const char *why) 
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 740 "ts-src/mqtt/session.ts"
+#line 729 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     Session_close(self, why);
     return;
@@ -667,14 +653,14 @@ static void Session_protocolError(Session *self, uint8_t code, const char *why) 
     Session_log(self, LogLevel_ERROR, why, rt_str_bytes(packet5_reasonName(PacketType_DISCONNECT, code)), code);
   }
   // Only when no packet is cut half way in tx: the DISCONNECT must be whole on the wire.
-#line 746 "ts-src/mqtt/session.ts"
+#line 735 "ts-src/mqtt/session.ts"
   bool clean = self->txHeadLeft == 0 && !self->streaming;
   uint32_t ep = self->epoch;
   Session_closeQuietly(self, why);
   if ((!clean || (self->epoch != (ep + 1u))) || !self->closing) {
     return;
   }
-#line 750 "ts-src/mqtt/session.ts"
+#line 739 "ts-src/mqtt/session.ts"
   self->discReason = code;
   self->txLen = Session_encodeDisconnect(self, RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE));
   self->discReason = 0;
@@ -723,28 +709,28 @@ void Session_tick(Session *self, uint32_t now) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
         Session_logNum(self, LogLevel_WARN, session__s14, 0);
       }
-#line 795 "ts-src/mqtt/session.ts"
+#line 784 "ts-src/mqtt/session.ts"
     } else {
       Session_sent(self, n);
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_logNum(self, LogLevel_DEBUG, session__s15, 0);
       }
     }
-#line 799 "ts-src/mqtt/session.ts"
+#line 788 "ts-src/mqtt/session.ts"
     self->pingOutstanding = true;
     self->pingSentAt = now;
   }
   if (self->state != SessionState_CONNECTED) {
     return;
   }
-#line 803 "ts-src/mqtt/session.ts"
+#line 792 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 810 "ts-src/mqtt/session.ts"
+#line 799 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
@@ -752,7 +738,7 @@ uint16_t Session_nextPacketId(Session *self) {
       return self->lastId;
     }
   }
-#line 815 "ts-src/mqtt/session.ts"
+#line 804 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -764,20 +750,20 @@ uint16_t Session_nextPacketId(Session *self) {
 uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, uint8_t qos, bool retain, uint32_t now) {
   rt_bytes topic = RT_BYTES(topic_p, topic_len);
   rt_bytes payload = RT_BYTES(payload_p, payload_len);
-#line 824 "ts-src/mqtt/session.ts"
+#line 813 "ts-src/mqtt/session.ts"
   self->now = now;
   if (qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s16, topic, qos);
     }
-#line 827 "ts-src/mqtt/session.ts"
+#line 816 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   if (!topic_sendableTopic(topic, false)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s17, topic, 0);
     }
-#line 831 "ts-src/mqtt/session.ts"
+#line 820 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
@@ -788,13 +774,13 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (q > self->v5s[0].serverMaxQos) {
       q = self->v5s[0].serverMaxQos;
     }
-#line 839 "ts-src/mqtt/session.ts"
+#line 828 "ts-src/mqtt/session.ts"
     pl = codec5_propsSize(&self->v5s[0].pubProps, PacketType_PUBLISH);
     if (pl < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, session__s18, topic, 0);
       }
-#line 842 "ts-src/mqtt/session.ts"
+#line 831 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
     }
   }
@@ -803,7 +789,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s19, topic, rt_i32_of(payload.len));
     }
-#line 848 "ts-src/mqtt/session.ts"
+#line 837 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   bool connected = self->state == SessionState_CONNECTED;
@@ -812,7 +798,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s20, topic, rt_i32_of(size));
     }
-#line 854 "ts-src/mqtt/session.ts"
+#line 843 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   // A QoS 0 message goes straight into tx when nothing waits before it and
@@ -825,7 +811,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, session__s21, topic, 0);
       }
-#line 864 "ts-src/mqtt/session.ts"
+#line 853 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     // (A record streaming out is unsent until whole: nothing streams then.)
@@ -836,7 +822,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, session__s22, topic, rt_i32_of(size));
       }
-#line 872 "ts-src/mqtt/session.ts"
+#line 861 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
     }
     if (!connected) {
@@ -845,7 +831,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
           Session_log(self, LogLevel_DEBUG, session__s23, topic, 0);
         }
-#line 878 "ts-src/mqtt/session.ts"
+#line 867 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
       }
       while (Session_queuedCount(self) >= limit) {
@@ -854,7 +840,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
           if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
             Session_log(self, LogLevel_DEBUG, session__s24, topic, rt_i32_of(limit));
           }
-#line 884 "ts-src/mqtt/session.ts"
+#line 873 "ts-src/mqtt/session.ts"
           return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL);
         }
       }
@@ -866,7 +852,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
           Session_log(self, LogLevel_DEBUG, session__s25, topic, rt_i32_of(size));
         }
-#line 893 "ts-src/mqtt/session.ts"
+#line 882 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_FULL);
       }
     }
@@ -877,7 +863,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s26, topic, 0);
     }
-#line 901 "ts-src/mqtt/session.ts"
+#line 890 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_FULL);
   }
   // There is room for `size` bytes in tx or the store; the topic was checked first.
@@ -889,7 +875,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, session__s27, topic, 0);
       }
-#line 910 "ts-src/mqtt/session.ts"
+#line 899 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
     }
   } else {
@@ -933,7 +919,7 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 951 "ts-src/mqtt/session.ts"
+#line 940 "ts-src/mqtt/session.ts"
   uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   // Bit 7 of the state byte: the PUBLISH is MQTT 5 encoded.
   f(self, op, r->seq, session_storeMeta((uint8_t)(st | (r->v5 ? 0x80 : 0)), r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
@@ -944,25 +930,25 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
    *  PUBREL is due. False when it does not fit or is not a valid record. */
 bool Session_restore_v(Session *self, uint32_t seq, uint32_t meta, uint8_t *data_p, uint32_t data_len) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 960 "ts-src/mqtt/session.ts"
+#line 949 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((meta >> 24) & 0x7f);
   // Encoded for MQTT 5 (bit 7): sendable only with MQTT 5 compiled in.
   bool m5 = rt_i32_of(meta & 0x80000000u) != 0;
   if (m5 && CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return false;
   }
-#line 964 "ts-src/mqtt/session.ts"
+#line 953 "ts-src/mqtt/session.ts"
   uint8_t qos = (uint8_t)((meta >> 16) & 0xff);
   uint16_t id = (uint16_t)meta;
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
     return false;
   }
-#line 967 "ts-src/mqtt/session.ts"
+#line 956 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
       return false;
     }
-#line 969 "ts-src/mqtt/session.ts"
+#line 958 "ts-src/mqtt/session.ts"
   } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((data.p[0] >> 4) != PacketType_PUBLISH)) {
     return false;
   }
@@ -983,7 +969,7 @@ bool Session_restore_v(Session *self, uint32_t seq, uint32_t meta, uint8_t *data
   if (seq >= self->nextSeq) {
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 987 "ts-src/mqtt/session.ts"
+#line 976 "ts-src/mqtt/session.ts"
   return true;
 }
 
@@ -1000,11 +986,11 @@ uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
     return 0;
   }
-#line 1001 "ts-src/mqtt/session.ts"
+#line 990 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
     return 0;
   }
-#line 1002 "ts-src/mqtt/session.ts"
+#line 991 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
@@ -1013,7 +999,7 @@ static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
     return;
   }
-#line 1008 "ts-src/mqtt/session.ts"
+#line 997 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -1027,7 +1013,7 @@ static uint32_t Session_waitingToSend(Session *self) {
       n++;
     }
   }
-#line 1019 "ts-src/mqtt/session.ts"
+#line 1008 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1035,33 +1021,33 @@ static uint32_t Session_waitingToSend(Session *self) {
    *  again after every CONNACK). Returns the SUBSCRIBE's packet id, 0 if rejected. */
 uint16_t Session_subscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_len, uint8_t qos, int32_t tag) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 1025 "ts-src/mqtt/session.ts"
+#line 1014 "ts-src/mqtt/session.ts"
   if (qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s28, filter, qos);
     }
-#line 1027 "ts-src/mqtt/session.ts"
+#line 1016 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (!topic_sendableTopic(filter, true)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s29, filter, 0);
     }
-#line 1031 "ts-src/mqtt/session.ts"
+#line 1020 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s30, filter, rt_i32_of(filter.len));
     }
-#line 1035 "ts-src/mqtt/session.ts"
+#line 1024 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s31, filter, 0);
     }
-#line 1039 "ts-src/mqtt/session.ts"
+#line 1028 "ts-src/mqtt/session.ts"
     return 0;
   }
   Sub *s = &self->subs[self->subCount];
@@ -1088,18 +1074,18 @@ uint16_t Session_subscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_l
    *  (after the next CONNACK when offline). Returns its packet id, 0 if none matched. */
 uint16_t Session_unsubscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_len) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 1064 "ts-src/mqtt/session.ts"
+#line 1053 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     // (SUB_PENDING, SUB_SENT or ACTIVE: no slot below subCount is FREE.)
     if (s->state > SubState_ACTIVE) {
       continue;
     }
-#line 1068 "ts-src/mqtt/session.ts"
+#line 1057 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 1069 "ts-src/mqtt/session.ts"
+#line 1058 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -1109,7 +1095,7 @@ uint16_t Session_unsubscribe_v(Session *self, uint8_t *filter_p, uint32_t filter
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, session__s32, filter, 0);
   }
-#line 1076 "ts-src/mqtt/session.ts"
+#line 1065 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -1123,7 +1109,7 @@ uint32_t Session_unsentBytes(Session *self) {
       n += tmp - r->done;
     }
   }
-#line 1086 "ts-src/mqtt/session.ts"
+#line 1075 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1135,7 +1121,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 1093 "ts-src/mqtt/session.ts"
+#line 1082 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1147,22 +1133,22 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 1100 "ts-src/mqtt/session.ts"
+#line 1089 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 1107 "ts-src/mqtt/session.ts"
+#line 1096 "ts-src/mqtt/session.ts"
 void Session_onRecv_v(Session *self, uint8_t *data_p, uint32_t data_len, uint32_t now) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 1108 "ts-src/mqtt/session.ts"
+#line 1097 "ts-src/mqtt/session.ts"
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 1110 "ts-src/mqtt/session.ts"
+#line 1099 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while ((off < data.len && Session_receiving(self)) && self->epoch == ep) {
@@ -1176,7 +1162,7 @@ void Session_onRecv_v(Session *self, uint8_t *data_p, uint32_t data_len, uint32_
     if (n > rest.len) {
       n = rest.len;
     }
-#line 1121 "ts-src/mqtt/session.ts"
+#line 1110 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_slice(rest, 0, n));
     self->rxLen += n;
     // rx never stays full: recvLimit() (and parse5's limit) is at most its
@@ -1204,7 +1190,7 @@ static uint32_t Session_parse(Session *self) {
   if (Session_isV5(self)) {
     return Session_parse5(self);
   }
-#line 1146 "ts-src/mqtt/session.ts"
+#line 1135 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t start = 0;
   while (Session_receiving(self) && self->epoch == ep) {
@@ -1214,11 +1200,11 @@ static uint32_t Session_parse(Session *self) {
     }
     // Too large to buffer, not malformed: streamed (the reference closed
     // here, and a persistent session then got it again at every reconnect).
-#line 1153 "ts-src/mqtt/session.ts"
+#line 1142 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       return Session_bigHead(self, start);
     }
-#line 1154 "ts-src/mqtt/session.ts"
+#line 1143 "ts-src/mqtt/session.ts"
     if (r < 0) {
       Session_closeBad(self, (DecodeErr)(uint8_t)(-(int64_t)r));
       return 0;
@@ -1230,7 +1216,7 @@ static uint32_t Session_parse(Session *self) {
   if (self->epoch == ep && start > 0) {
     Session_rxDrop(self, start);
   }
-#line 1163 "ts-src/mqtt/session.ts"
+#line 1152 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -1252,7 +1238,7 @@ static uint32_t Session_parse5(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1182 "ts-src/mqtt/session.ts"
+#line 1171 "ts-src/mqtt/session.ts"
     Packet *b = &v->pkt.base;
     if (((r == (-DecodeErr_TOO_LARGE)) && b->type == PacketType_PUBLISH) && (b->totalLen <= Session_maxPacket5(self))) {
       // Within our Maximum Packet Size, over the buffer: streamed as in 3.1.1.
@@ -1272,7 +1258,7 @@ static uint32_t Session_parse5(Session *self) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, session__s33, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
       }
-#line 1199 "ts-src/mqtt/session.ts"
+#line 1188 "ts-src/mqtt/session.ts"
       Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
       return 0;
     }
@@ -1282,17 +1268,17 @@ static uint32_t Session_parse5(Session *self) {
     if (p->type == PacketType_CONNACK) {
       p->returnCode = v->pkt.reasonCode;
     }
-#line 1206 "ts-src/mqtt/session.ts"
+#line 1195 "ts-src/mqtt/session.ts"
     if ((p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) && !Session_aliasIn(self, p)) {
       return 0;
     }
-#line 1207 "ts-src/mqtt/session.ts"
+#line 1196 "ts-src/mqtt/session.ts"
     Session_handle(self, p);
   }
   if (self->epoch == ep && start > 0) {
     Session_rxDrop(self, start);
   }
-#line 1210 "ts-src/mqtt/session.ts"
+#line 1199 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -1303,7 +1289,7 @@ static uint32_t Session_parse5(Session *self) {
    *  the rest is streamed: returns how many bytes rx holds past where the
    *  stream goes on (they came in this read: the caller feeds them to
    *  bigFeed). A malformed head closes the connection as a small one would. */
-#line 1221 "ts-src/mqtt/session.ts"
+#line 1210 "ts-src/mqtt/session.ts"
 static uint32_t Session_bigHead(Session *self, uint32_t start) {
   if (self->state == SessionState_CONNECTING) {
     Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s34)); // any size: as handle()
@@ -1317,7 +1303,7 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
   if (have < (h + 2u)) {
     return 0;
   }
-#line 1232 "ts-src/mqtt/session.ts"
+#line 1221 "ts-src/mqtt/session.ts"
   uint32_t tl = (uint32_t)((rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, h) << 8) | rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, rt_idx_add(h, 1)));
   uint32_t rem = p->remLen;
   uint32_t idLen = (uint32_t)((p->qos > 0) ? 2 : 0);
@@ -1327,14 +1313,14 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
   DecodeErr e = DecodeErr_OK;
   if ((2u + tl) > rem) {
     e = DecodeErr_STRING_OVERRUN;
-#line 1240 "ts-src/mqtt/session.ts"
+#line 1229 "ts-src/mqtt/session.ts"
   } else if (tl == 0 && !v5) {
     e = DecodeErr_EMPTY_TOPIC;
-#line 1241 "ts-src/mqtt/session.ts"
+#line 1230 "ts-src/mqtt/session.ts"
   } else if ((((2u + tl) + idLen) + (uint32_t)(v5 ? 1 : 0)) > rem) {
     e = DecodeErr_BAD_LENGTH;
   }
-#line 1242 "ts-src/mqtt/session.ts"
+#line 1231 "ts-src/mqtt/session.ts"
   if (e != DecodeErr_OK) {
     self->rxLen = h + 2u;
     Session_bigBad(self, e);
@@ -1346,11 +1332,11 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
   if (keep < (h + 2u)) {
     keep = h + 2u;
   }
-#line 1251 "ts-src/mqtt/session.ts"
+#line 1240 "ts-src/mqtt/session.ts"
   if (have < keep) {
     return 0;
   }
-#line 1252 "ts-src/mqtt/session.ts"
+#line 1241 "ts-src/mqtt/session.ts"
   self->rxLen = keep;
   // (The payload view is set by the event that shows it: bigSkip, bigPayload.)
   p->topic = rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), h + 2u, keep);
@@ -1363,7 +1349,7 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
   if (v5) {
     BigProps_reset(&self->v5s[0].bigProps);
   }
-#line 1262 "ts-src/mqtt/session.ts"
+#line 1251 "ts-src/mqtt/session.ts"
   self->rxTake = false;
   // bigFeed reads the rest of the topic and the id into bigId (its last
   // two bytes are the id), from the head's last byte on: at least one
@@ -1380,7 +1366,7 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
    *  the caller's loop calls again while the connection lasts. */
 static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
   rt_bytes d = RT_BYTES(d_p, d_len);
-#line 1277 "ts-src/mqtt/session.ts"
+#line 1266 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t pos = self->bigPos;
   uint32_t n = 1;
@@ -1392,7 +1378,7 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
     if (self->bigPos == self->bigIdEnd) {
       bad = Session_bigHeaderDone(self);
     }
-#line 1286 "ts-src/mqtt/session.ts"
+#line 1275 "ts-src/mqtt/session.ts"
   } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->bigPayAt == 0) {
     // MQTT 5: the property length and block, between packet id and payload.
     BigProps *bp = &self->v5s[0].bigProps;
@@ -1419,12 +1405,12 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
     if (self->bigPos == self->bigTotal && self->pkt.qos == 2) {
       Session_rxQos2Add(self, self->pkt.packetId);
     }
-#line 1310 "ts-src/mqtt/session.ts"
+#line 1299 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE != 0 && self->big != BigRx_DISCARD) {
       Session_bigPayload(self, rt_slice(d, 0, n), pos - self->bigPayAt);
     }
   }
-#line 1312 "ts-src/mqtt/session.ts"
+#line 1301 "ts-src/mqtt/session.ts"
   if (bad != 0) {
     Session_bigBad(self, bad);
     return n;
@@ -1437,7 +1423,7 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
   // against any filter), properties that did not fit, an empty payload;
   // otherwise its first payload bytes were offered (bigPayload), or, with
   // fragments compiled out, have come.
-#line 1322 "ts-src/mqtt/session.ts"
+#line 1311 "ts-src/mqtt/session.ts"
   if ((self->big == BigRx_UNDECIDED && (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || self->bigPayAt > 0)) && self->bigPos >= self->bigPayAt) {
     bool whole = self->rxLen == self->bigTopicEnd;
     bool lost = ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && Session_isV5(self)) && !self->v5s[0].bigProps.keep) && self->v5s[0].bigProps.len > 0;
@@ -1448,11 +1434,11 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
   // Even when a handler called disconnect(): the message was read whole.
   // (Its last byte is never before the payload's start: MQTT 5 has a
   // property length at least.)
-#line 1335 "ts-src/mqtt/session.ts"
+#line 1324 "ts-src/mqtt/session.ts"
   if (self->bigPos == self->bigTotal && self->epoch == ep) {
     Session_bigEnd(self);
   }
-#line 1336 "ts-src/mqtt/session.ts"
+#line 1325 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1467,7 +1453,7 @@ static void Session_bigBad(Session *self, uint8_t e) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, session__s33, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
   }
-#line 1348 "ts-src/mqtt/session.ts"
+#line 1337 "ts-src/mqtt/session.ts"
   Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
 }
 
@@ -1478,7 +1464,7 @@ static void Session_closeBad(Session *self, DecodeErr e) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_log(self, LogLevel_ERROR, session__s33, d, 0);
   }
-#line 1356 "ts-src/mqtt/session.ts"
+#line 1345 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, why);
 }
 
@@ -1490,7 +1476,7 @@ static DecodeErr Session_bigHeaderDone(Session *self) {
   if (p->qos > 0) {
     p->packetId = self->bigId;
   }
-#line 1365 "ts-src/mqtt/session.ts"
+#line 1354 "ts-src/mqtt/session.ts"
   bool whole = self->rxLen == self->bigTopicEnd;
   // A topic cut by the receive limit cannot be checked (nor delivered).
   // (Empty only under MQTT 5, for an alias: bigHead refuses it in 3.1.1.)
@@ -1499,11 +1485,11 @@ static DecodeErr Session_bigHeaderDone(Session *self) {
     e = DecodeErr_ZERO_PACKET_ID;
   }
   // MQTT 5: the properties come first (bigPropsDone).
-#line 1371 "ts-src/mqtt/session.ts"
+#line 1360 "ts-src/mqtt/session.ts"
   if (e == DecodeErr_OK && (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || self->bigPayAt > 0)) {
     Session_bigDecide(self);
   }
-#line 1372 "ts-src/mqtt/session.ts"
+#line 1361 "ts-src/mqtt/session.ts"
   return e;
 }
 
@@ -1513,7 +1499,7 @@ static void Session_bigPropsDone(Session *self) {
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return;
   }
-#line 1379 "ts-src/mqtt/session.ts"
+#line 1368 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   BigProps *bp = &v->bigProps;
   Props5 *pr = &v->pkt.props;
@@ -1534,7 +1520,7 @@ static void Session_bigPropsDone(Session *self) {
     if (!Session_aliasIn(self, p)) {
       return;
     }
-#line 1397 "ts-src/mqtt/session.ts"
+#line 1386 "ts-src/mqtt/session.ts"
     self->rxTopicLen = p->topic.len;
   } else if (bp->len > 0) {
     // Not read: any alias it set is unknown, so none is trusted again.
@@ -1555,13 +1541,13 @@ static void Session_bigDecide(Session *self) {
 }
 
 /** Drops the rest of the message; the log names the topic, the event too. */
-#line 1415 "ts-src/mqtt/session.ts"
+#line 1404 "ts-src/mqtt/session.ts"
 static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   self->big = BigRx_DISCARD;
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
   }
-#line 1418 "ts-src/mqtt/session.ts"
+#line 1407 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1571,7 +1557,7 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
    *  nobody takes the first one, the message is skipped. */
 static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_len, uint32_t off) {
   rt_bytes frag = RT_BYTES(frag_p, frag_len);
-#line 1426 "ts-src/mqtt/session.ts"
+#line 1415 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   bool first = self->big == BigRx_UNDECIDED;
   self->pkt.payload = frag;
@@ -1580,13 +1566,13 @@ static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_l
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1432 "ts-src/mqtt/session.ts"
+#line 1421 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1433 "ts-src/mqtt/session.ts"
+#line 1422 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
     Session_bigSkip(self, session__s37, rt_i32_of(self->rxPartTotal));
-#line 1434 "ts-src/mqtt/session.ts"
+#line 1423 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1595,7 +1581,7 @@ static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_l
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1440 "ts-src/mqtt/session.ts"
+#line 1429 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1604,13 +1590,13 @@ static void Session_bigEnd(Session *self) {
   if (p->qos == 2) {
     Session_rxQos2Add(self, p->packetId);
   }
-#line 1446 "ts-src/mqtt/session.ts"
+#line 1435 "ts-src/mqtt/session.ts"
   if (p->qos > 0) {
     Session_queueAck(self, (uint8_t)(PacketType_PUBLISH + p->qos), p->packetId); // PUBACK, PUBREC
   }
 }
 
-#line 1449 "ts-src/mqtt/session.ts"
+#line 1438 "ts-src/mqtt/session.ts"
 static void Session_handle(Session *self, Packet *p) {
   // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
   // MQTT 5 answers each protocol error here with DISCONNECT 0x82 (4.13.1).
@@ -1636,7 +1622,7 @@ static void Session_handle(Session *self, Packet *p) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, session__s38, 0);
     }
-#line 1472 "ts-src/mqtt/session.ts"
+#line 1461 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
   } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && t == PacketType_DISCONNECT) {
     // Only MQTT 5's decoder lets a server's DISCONNECT and AUTH through (3.14, 3.15).
@@ -1656,7 +1642,7 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5s[0]);
   }
-#line 1489 "ts-src/mqtt/session.ts"
+#line 1478 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
     const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
@@ -1665,14 +1651,14 @@ static void Session_onConnack(Session *self, Packet *p) {
         Session_log(self, LogLevel_ERROR, session__s40, V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
-#line 1493 "ts-src/mqtt/session.ts"
+#line 1482 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1497 "ts-src/mqtt/session.ts"
+#line 1486 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
@@ -1687,26 +1673,26 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5s[0].serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1509 "ts-src/mqtt/session.ts"
+#line 1498 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1512 "ts-src/mqtt/session.ts"
+#line 1501 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1515 "ts-src/mqtt/session.ts"
+#line 1504 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1519 "ts-src/mqtt/session.ts"
+#line 1508 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   uint8_t q = p->qos;
@@ -1715,7 +1701,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     return;
   }
   // (Read only by a PUBLISH handler: a = 0 has none.)
-#line 1525 "ts-src/mqtt/session.ts"
+#line 1514 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
   // PUBLISH (DUP) only gets another PUBREC.
@@ -1723,18 +1709,18 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (q == 2) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1530 "ts-src/mqtt/session.ts"
+#line 1519 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch != ep) {
       return;
     }
     // The application runs this exchange: it is not ours to remember.
-#line 1533 "ts-src/mqtt/session.ts"
+#line 1522 "ts-src/mqtt/session.ts"
     if (!self->autoAck && q == 2) {
       Session_rxQos2Forget(self, p->packetId);
     }
   }
-#line 1535 "ts-src/mqtt/session.ts"
+#line 1524 "ts-src/mqtt/session.ts"
   if (q > 0 && self->autoAck) {
     Session_queueAck(self, (uint8_t)(PacketType_PUBLISH + q), p->packetId); // PUBACK (QoS 1), PUBREC (QoS 2)
   }
@@ -1743,17 +1729,17 @@ static void Session_onPublish(Session *self, Packet *p) {
 /** Before an incoming PUBLISH is delivered (small or streamed): 1 when it
    *  is new, 0 for a QoS 2 resend already taken (logged), -1 when the
    *  connection ended (MQTT 5: our Receive Maximum exceeded). */
-#line 1541 "ts-src/mqtt/session.ts"
+#line 1530 "ts-src/mqtt/session.ts"
 static int32_t Session_rxAdmit(Session *self, Packet *p) {
   if (p->qos > 0 && !Session_rxQuotaTake(self)) {
     return -1;
   }
-#line 1543 "ts-src/mqtt/session.ts"
+#line 1532 "ts-src/mqtt/session.ts"
   if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_log(self, LogLevel_DEBUG, session__s42, p->topic, p->packetId);
     }
-#line 1545 "ts-src/mqtt/session.ts"
+#line 1534 "ts-src/mqtt/session.ts"
     return 0;
   }
   return 1;
@@ -1769,7 +1755,7 @@ static void Session_onAck(Session *self, Packet *p) {
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1558 "ts-src/mqtt/session.ts"
+#line 1547 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((i >= 0) ? self->recs[(uint32_t)i].state : RecState_FREE);
   // A record still streaming out was never whole on the wire: the ack is bogus.
   bool whole = i >= 0 && (self->recs[(uint32_t)i].done == 0);
@@ -1797,24 +1783,24 @@ static void Session_onAck(Session *self, Packet *p) {
         Session_logNum(self, LogLevel_WARN, session__s43, p->packetId);
       }
     }
-#line 1583 "ts-src/mqtt/session.ts"
+#line 1572 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else if (type == PacketType_PUBACK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s44, p->packetId);
     }
-#line 1586 "ts-src/mqtt/session.ts"
+#line 1575 "ts-src/mqtt/session.ts"
   } else if (type == PacketType_PUBREC) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s45, p->packetId);
     }
-#line 1588 "ts-src/mqtt/session.ts"
+#line 1577 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s46, p->packetId);
     }
   }
-#line 1591 "ts-src/mqtt/session.ts"
+#line 1580 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, 200 + type, p);
 }
 
@@ -1826,7 +1812,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
       Session_logNum(self, LogLevel_DEBUG, session__s47, p->packetId);
     }
   }
-#line 1598 "ts-src/mqtt/session.ts"
+#line 1587 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1839,7 +1825,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1608 "ts-src/mqtt/session.ts"
+#line 1597 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   // (evTag is -1 here: it is set only below, and reset after the event.)
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1859,14 +1845,14 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
         }
       }
     }
-#line 1623 "ts-src/mqtt/session.ts"
+#line 1612 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
       Session_logNum(self, LogLevel_DEBUG, unsub ? session__s49 : session__s50, p->packetId);
     }
   }
-#line 1627 "ts-src/mqtt/session.ts"
+#line 1616 "ts-src/mqtt/session.ts"
   Session_emit(self, 200 + p->type, p); // SUBACK or UNSUBACK
   self->evTag = -1;
 }
@@ -1877,14 +1863,14 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1638 "ts-src/mqtt/session.ts"
+#line 1627 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   // While a packet streams out nothing else may enter tx: only its record
   // (done > 0) moves, below; once it is whole, pump() starts over.
   if (!self->streaming && !Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1642 "ts-src/mqtt/session.ts"
+#line 1631 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1906,7 +1892,7 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1661 "ts-src/mqtt/session.ts"
+#line 1650 "ts-src/mqtt/session.ts"
       continue;
     }
     if (((v5 && r->state == RecState_QUEUED) && r->done == 0) && r->qos > self->v5s[0].serverMaxQos) {
@@ -1915,7 +1901,7 @@ static void Session_pump(Session *self) {
     // The window full at a waiting message: no waiting one goes before it
     // (each QoS in call order), but packets in flight behind it still do
     // (a restored outbox: PUBRELs due after a waiting message).
-#line 1667 "ts-src/mqtt/session.ts"
+#line 1656 "ts-src/mqtt/session.ts"
     if (r->state == RecState_QUEUED && (blocked || (r->qos > 0 && inflight >= window))) {
       blocked = true;
       i++;
@@ -1938,18 +1924,18 @@ static void Session_pump(Session *self) {
     if ((!streamed && len > free) && (len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1687 "ts-src/mqtt/session.ts"
+#line 1676 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
     // Sent: a QoS 0 message leaves the outbox; the next turn steps past
     // any other (no longer unsent).
-#line 1690 "ts-src/mqtt/session.ts"
+#line 1679 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
     // A stream ended: what waited for it (acks, subscriptions) goes first.
-#line 1692 "ts-src/mqtt/session.ts"
+#line 1681 "ts-src/mqtt/session.ts"
     if (streamed) {
       Session_pump(self);
       return;
@@ -1964,7 +1950,7 @@ static void Session_pump(Session *self) {
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits, or
    *  (WAIT_PUBCOMP) its PUBREL. True when its last byte is in; else tx is
    *  full (and `streaming` set when part of a PUBLISH went in). */
-#line 1704 "ts-src/mqtt/session.ts"
+#line 1693 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   bool v5 = Session_isV5(self);
   bool conv = CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && r->v5 != v5;
@@ -1973,7 +1959,7 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
     if (k == 0) {
       return false;
     }
-#line 1710 "ts-src/mqtt/session.ts"
+#line 1699 "ts-src/mqtt/session.ts"
     Session_sent(self, k);
   } else if (!(((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && v5) && !conv) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r))) {
     uint32_t at = self->txLen;
@@ -1982,17 +1968,17 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
     uint32_t from = r->off + r->done;
     if (conv) {
       session5_convertedPart(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, at + n), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5, r->done);
-#line 1717 "ts-src/mqtt/session.ts"
+#line 1706 "ts-src/mqtt/session.ts"
     } else {
       rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
     }
-#line 1718 "ts-src/mqtt/session.ts"
+#line 1707 "ts-src/mqtt/session.ts"
     if (r->done == 0) {
       // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
       if (r->sent) {
         rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
       }
-#line 1721 "ts-src/mqtt/session.ts"
+#line 1710 "ts-src/mqtt/session.ts"
       Session_retainOut(self, r, at);
     }
     Session_sent(self, n);
@@ -2019,27 +2005,27 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1745 "ts-src/mqtt/session.ts"
+#line 1734 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1747 "ts-src/mqtt/session.ts"
+#line 1736 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1751 "ts-src/mqtt/session.ts"
+#line 1740 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1752 "ts-src/mqtt/session.ts"
+#line 1741 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1753 "ts-src/mqtt/session.ts"
+#line 1742 "ts-src/mqtt/session.ts"
   Session_retainOut(self, r, at);
   Session_sent(self, n);
   return true;
@@ -2056,7 +2042,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, (q == 0) ? session__s52 : session__s53, Session_recTopic(self, r), r->packetId);
   }
-#line 1767 "ts-src/mqtt/session.ts"
+#line 1756 "ts-src/mqtt/session.ts"
   if (q > 0) {
     rt_bytes_set(m, at, (uint8_t)((rt_bytes_get(m, at) & 0xf9) | (q << 1)));
     r->qos = q;
@@ -2069,7 +2055,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   while ((rt_bytes_get(m, rt_idx_add(at, h)) & 0x80) != 0) {
     h++;
   }
-#line 1777 "ts-src/mqtt/session.ts"
+#line 1766 "ts-src/mqtt/session.ts"
   h++;
   uint32_t rem = r->len - h;
   uint32_t h2 = 1u + codec_remainingLengthSize(rem - 2u);
@@ -2090,7 +2076,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
       o->off = o->off - gap;
     }
   }
-#line 1795 "ts-src/mqtt/session.ts"
+#line 1784 "ts-src/mqtt/session.ts"
   r->len = n;
   r->qos = 0;
   r->sent = false; // a QoS 0 PUBLISH has no DUP [MQTT-3.3.1-2]
@@ -2104,7 +2090,7 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
   if ((!Session_isV5(self) || self->v5s[0].retainAvailable) || ((rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0x1) == 0)) {
     return;
   }
-#line 1806 "ts-src/mqtt/session.ts"
+#line 1795 "ts-src/mqtt/session.ts"
   rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0xfe));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, session__s54, Session_recTopic(self, r), r->packetId);
@@ -2115,19 +2101,19 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
    *  Wildcard / Shared Subscription Available 0) is not sent: it stands
    *  refused (granted = that reason code, as a SUBACK would say), with a
    *  warning, and is tried again on the next connection. */
-#line 1814 "ts-src/mqtt/session.ts"
+#line 1803 "ts-src/mqtt/session.ts"
 static void Session_refuseUnsupportedSubs(Session *self) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if (s->state != SubState_SUB_PENDING) {
       continue;
     }
-#line 1818 "ts-src/mqtt/session.ts"
+#line 1807 "ts-src/mqtt/session.ts"
     uint8_t code = V5State_subRefusal(&self->v5s[0], Sub_view(s));
     if (code == 0) {
       continue;
     }
-#line 1820 "ts-src/mqtt/session.ts"
+#line 1809 "ts-src/mqtt/session.ts"
     s->state = SubState_ACTIVE;
     s->packetId = 0;
     s->granted = code;
@@ -2141,7 +2127,7 @@ static void Session_refuseUnsupportedSubs(Session *self) {
    *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
    *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
    *  reason, topic and payload. */
-#line 1831 "ts-src/mqtt/session.ts"
+#line 1820 "ts-src/mqtt/session.ts"
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   OutMsg *r = &self->recs[i];
   uint16_t id = r->packetId;
@@ -2167,14 +2153,14 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s55, t, id);
     }
-#line 1854 "ts-src/mqtt/session.ts"
+#line 1843 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s56, t, id);
     }
   }
   // Out of every queue while the handler runs (it may publish), freed after.
-#line 1858 "ts-src/mqtt/session.ts"
+#line 1847 "ts-src/mqtt/session.ts"
   r->state = RecState_FREE;
   Session_emit(self, SessionEvent_DROPPED, NULL);
   self->evDropTopic = RT_NOBYTES;
@@ -2193,26 +2179,26 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1874 "ts-src/mqtt/session.ts"
+#line 1863 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1878 "ts-src/mqtt/session.ts"
+#line 1867 "ts-src/mqtt/session.ts"
     } else {
       n = codec_writeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1879 "ts-src/mqtt/session.ts"
+#line 1868 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1880 "ts-src/mqtt/session.ts"
+#line 1869 "ts-src/mqtt/session.ts"
     if (Session_isV5(self)) {
       V5State_ackSent(&self->v5s[0], (uint8_t)((a >> 16) & 0xff), (uint8_t)(a >> 24));
     }
-#line 1881 "ts-src/mqtt/session.ts"
+#line 1870 "ts-src/mqtt/session.ts"
     Session_sent(self, n);
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
     self->ackCount = self->ackCount - 1u;
@@ -2220,18 +2206,18 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (Session_isV5(self)) {
     Session_refuseUnsupportedSubs(self);
   }
-#line 1886 "ts-src/mqtt/session.ts"
+#line 1875 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1890 "ts-src/mqtt/session.ts"
+#line 1879 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1891 "ts-src/mqtt/session.ts"
+#line 1880 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -2249,7 +2235,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1906 "ts-src/mqtt/session.ts"
+#line 1895 "ts-src/mqtt/session.ts"
     s->state = (uint8_t)(s->state + 1); // SUB_SENT or UNSUB_SENT
     Session_sent(self, n);
   }
@@ -2279,17 +2265,17 @@ static bool Session_aliasIn(Session *self, Packet *p) {
   if (bad == 0) {
     return true;
   }
-#line 1933 "ts-src/mqtt/session.ts"
+#line 1922 "ts-src/mqtt/session.ts"
   const char *why = session_txt(session__s58);
   if (bad == Reason_TOPIC_ALIAS_INVALID) {
     why = session_txt(session__s59);
   }
   // The table holds TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes of topics in all.
-#line 1936 "ts-src/mqtt/session.ts"
+#line 1925 "ts-src/mqtt/session.ts"
   if (bad == Reason_IMPLEMENTATION_SPECIFIC_ERROR) {
     why = session_txt(session__s60);
   }
-#line 1937 "ts-src/mqtt/session.ts"
+#line 1926 "ts-src/mqtt/session.ts"
   Session_protocolError(self, bad, why);
   return false;
 }
@@ -2301,7 +2287,7 @@ static bool Session_rxQuotaTake(Session *self) {
   if (!Session_isV5(self)) {
     return true;
   }
-#line 1946 "ts-src/mqtt/session.ts"
+#line 1935 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->inUnacked >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s61));
@@ -2317,13 +2303,13 @@ static uint32_t Session_wireLen(Session *self, OutMsg *r) {
   if ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || (r->v5 == Session_isV5(self))) || r->len == 0) {
     return r->len;
   }
-#line 1959 "ts-src/mqtt/session.ts"
+#line 1948 "ts-src/mqtt/session.ts"
   return session5_convertedSize(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5);
 }
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1965 "ts-src/mqtt/session.ts"
+#line 1954 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -2337,7 +2323,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1976 "ts-src/mqtt/session.ts"
+#line 1965 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2345,7 +2331,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1981 "ts-src/mqtt/session.ts"
+#line 1970 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
@@ -2353,7 +2339,7 @@ static void Session_onDisconnect5(Session *self) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, session__s62, V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 1986 "ts-src/mqtt/session.ts"
+#line 1975 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2364,19 +2350,19 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 1994 "ts-src/mqtt/session.ts"
+#line 1983 "ts-src/mqtt/session.ts"
 bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t data_len) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 1995 "ts-src/mqtt/session.ts"
+#line 1984 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     return false;
   }
-#line 1996 "ts-src/mqtt/session.ts"
+#line 1985 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 1998 "ts-src/mqtt/session.ts"
+#line 1987 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2389,7 +2375,7 @@ bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t
   if (n == 0) {
     return false;
   }
-#line 2008 "ts-src/mqtt/session.ts"
+#line 1997 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   return true;
 }
@@ -2424,7 +2410,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 2040 "ts-src/mqtt/session.ts"
+#line 2029 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2434,7 +2420,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 2047 "ts-src/mqtt/session.ts"
+#line 2036 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2442,7 +2428,7 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 /** A log line through onLog; left out of builds below its level. @log */
 static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len, int32_t num) {
   rt_bytes detail = RT_BYTES(detail_p, detail_len);
-#line 2053 "ts-src/mqtt/session.ts"
+#line 2042 "ts-src/mqtt/session.ts"
   SessionLogFn f = self->onLog;
   if (f != NULL) {
     f(self, level, msg, detail, num);
@@ -2450,7 +2436,7 @@ static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 2058 "ts-src/mqtt/session.ts"
+#line 2047 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2471,7 +2457,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 2076 "ts-src/mqtt/session.ts"
+#line 2065 "ts-src/mqtt/session.ts"
   self->wasConnected = self->state >= SessionState_CONNECTED; // or DISCONNECTING
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
@@ -2501,7 +2487,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
           Session_log(self, LogLevel_WARN, session__s64, Session_recTopic(self, r), r->packetId);
         }
-#line 2103 "ts-src/mqtt/session.ts"
+#line 2092 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
@@ -2516,7 +2502,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 2115 "ts-src/mqtt/session.ts"
+#line 2104 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2538,13 +2524,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 2132 "ts-src/mqtt/session.ts"
+#line 2121 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 2133 "ts-src/mqtt/session.ts"
+#line 2122 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2554,7 +2540,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2140 "ts-src/mqtt/session.ts"
+#line 2129 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2564,7 +2550,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 2147 "ts-src/mqtt/session.ts"
+#line 2136 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2573,7 +2559,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 2153 "ts-src/mqtt/session.ts"
+#line 2142 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2602,7 +2588,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 2179 "ts-src/mqtt/session.ts"
+#line 2168 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2625,7 +2611,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 2199 "ts-src/mqtt/session.ts"
+#line 2188 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
@@ -2636,7 +2622,7 @@ static void Session_freeRec(Session *self, uint32_t i) {
 }
 
 /** Removes subscription i, keeping the others in the order they were added. */
-#line 2208 "ts-src/mqtt/session.ts"
+#line 2197 "ts-src/mqtt/session.ts"
 static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
@@ -2659,7 +2645,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2226 "ts-src/mqtt/session.ts"
+#line 2215 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2673,12 +2659,12 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
   if (Session_rxQos2Has(self, id)) {
     return;
   }
-#line 2237 "ts-src/mqtt/session.ts"
+#line 2226 "ts-src/mqtt/session.ts"
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s65, self->rxQos2[0]);
     }
-#line 2239 "ts-src/mqtt/session.ts"
+#line 2228 "ts-src/mqtt/session.ts"
     Session_rxQos2Forget(self, self->rxQos2[0]);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2692,11 +2678,11 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
   if (k < 0) {
     return false;
   }
-#line 2250 "ts-src/mqtt/session.ts"
+#line 2239 "ts-src/mqtt/session.ts"
   for (uint32_t j = (uint32_t)k; (j < ((int64_t)CONFIG_MGOS_MQTT_MAX_RX_QOS2 - 1)) && ((j + 1) < self->rxQos2Count); j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j + 1));
   }
-#line 2251 "ts-src/mqtt/session.ts"
+#line 2240 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
   return true;
 }
@@ -2706,19 +2692,19 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
  *  of the file, out of line: a literal's section in the object is that of the
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
-#line 2261 "ts-src/mqtt/session.ts"
+#line 2250 "ts-src/mqtt/session.ts"
 static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t clientId_len, uint8_t *user_p, uint32_t user_len, uint8_t *pass_p, uint32_t pass_len, uint8_t *willTopic_p, uint32_t willTopic_len, uint8_t *willMessage_p, uint32_t willMessage_len) {
   rt_bytes clientId = RT_BYTES(clientId_p, clientId_len);
   rt_bytes user = RT_BYTES(user_p, user_len);
   rt_bytes pass = RT_BYTES(pass_p, pass_len);
   rt_bytes willTopic = RT_BYTES(willTopic_p, willTopic_len);
   rt_bytes willMessage = RT_BYTES(willMessage_p, willMessage_len);
-#line 2262 "ts-src/mqtt/session.ts"
+#line 2251 "ts-src/mqtt/session.ts"
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
     return session_txt(session__s66);
   }
-#line 2264 "ts-src/mqtt/session.ts"
+#line 2253 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
     return session_txt(session__s67);
   }
@@ -2726,14 +2712,14 @@ static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t cl
     return session_txt(session__s68);
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 2269 "ts-src/mqtt/session.ts"
+#line 2258 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return session_txt(session__s7);
   }
-#line 2270 "ts-src/mqtt/session.ts"
+#line 2259 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
     return session_txt(session__s69);
   }
-#line 2271 "ts-src/mqtt/session.ts"
+#line 2260 "ts-src/mqtt/session.ts"
   return NULL;
 }

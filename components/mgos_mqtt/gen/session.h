@@ -344,7 +344,8 @@ struct Session {
 
 void Session_init(Session *self);
 void SessionConfig_init(SessionConfig *self);
-const char *SessionConfig_setConfigStrings(SessionConfig *self, const char *clientId, const char *user, const char *pass, const char *willTopic, const char *willMessage);
+const char *SessionConfig_setStrings_v(SessionConfig *self, uint8_t *clientId_p, uint32_t clientId_len, uint8_t *user_p, uint32_t user_len, uint8_t *pass_p, uint32_t pass_len, uint8_t *willTopic_p, uint32_t willTopic_len, uint8_t *willMessage_p, uint32_t willMessage_len);
+static RT_INLINE const char *SessionConfig_setStrings(SessionConfig *self, rt_bytes clientId, rt_bytes user, rt_bytes pass, rt_bytes willTopic, rt_bytes willMessage) { return SessionConfig_setStrings_v(self, clientId.p, clientId.len, user.p, user.len, pass.p, pass.len, willTopic.p, willTopic.len, willMessage.p, willMessage.len); }
 rt_bytes SessionConfig_clientId(SessionConfig *self);
 rt_bytes Sub_view(Sub *self);
 bool Session_isV5(Session *self);
