@@ -176,10 +176,6 @@ export class mgos_mqtt_conn {
    *  so a firmware that never sets a connect_fn links none of that code. */
   connectStep: ConnectStepFn | null = null;
   port: u16 = 0;
-  /** reconnect_timeout_min / _max of cfg [0] and cfg1 [1] in ms, converted
-   *  once when the config is applied (applyTimeouts): no float at run time. */
-  minMs: Uint32Array = new Uint32Array(2);
-  maxMs: Uint32Array = new Uint32Array(2);
   /** Incoming QoS 2 ids whose exchange the application runs (no topic handler
    *  took the PUBLISH): their PUBREL is the application's to answer. */
   appQos2: Uint16Array = new Uint16Array(MAX_RX_QOS2);
@@ -316,12 +312,6 @@ export class mgos_mqtt_conn {
   /** The offline queue settings reach the session as soon as the config does:
    *  publishes before the first connect follow them too. */
   syncOutbox(): void {
-    // The reconnect timeouts of both configs in ms (see minMs).
-    for (let i: u32 = 0; i < 2; i++) {
-      const t: mgos_config_mqtt = i === 0 ? this.cfg : this.cfg1;
-      this.minMs[i] = secToMs(t.reconnect_timeout_min);
-      this.maxMs[i] = secToMs(t.reconnect_timeout_max);
-    }
     const c: mgos_config_mqtt = this.active();
     // The session caps publishes and subscriptions by it (a config re-read included).
     this.session.cfg.maxQos = this.effectiveMaxQos();
@@ -510,21 +500,24 @@ export class mgos_mqtt_conn {
     this.scheduleReconnect(now);
   }
 
+  /** The reconnect timeouts (config doubles, seconds) in ms by integer
+   *  arithmetic (secToMs): no float at run time. */
   private scheduleReconnect(now: u32): void {
-    let b: u32 = this.useBackup ? 1 : 0;
-    if (this.delayMs >= this.maxMs[b] && this.delayMs > 0 && this.otherUsable()) {
+    if (this.delayMs > 0 && this.delayMs >= secToMs(this.active().reconnect_timeout_max) && this.otherUsable()) {
       // Waited the longest delay and failed again: try the other server.
       this.useBackup = !this.useBackup;
-      b = u32(1 - b);
       this.delayMs = 0;
       logMsg(LogLevel.WARN, this.useBackup ? "switching to the backup server mqtt1: " : "switching back to the main server mqtt: ", sb(this.active().server));
     }
     // Double (from 0: the minimum); past 2^31 doubling would wrap: the
     // maximum then. Clamped to max first, then to min, so min wins when
     // max < min.
+    const c: mgos_config_mqtt = this.active();
+    const max: u32 = secToMs(c.reconnect_timeout_max);
+    const min: u32 = secToMs(c.reconnect_timeout_min);
     let d: u32 = this.delayMs > 0x7fffffff ? 0xffffffff : u32(this.delayMs * 2);
-    if (d > this.maxMs[b]) d = this.maxMs[b];
-    if (d < this.minMs[b]) d = this.minMs[b];
+    if (d > max) d = max;
+    if (d < min) d = min;
     this.delayMs = d;
     this.reconnectAt = u32(now + jitter(d));
     this.reconnectPending = true;

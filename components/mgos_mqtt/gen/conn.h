@@ -156,10 +156,6 @@ struct mgos_mqtt_conn {
      *  so a firmware that never sets a connect_fn links none of that code. */
   ConnectStepFn connectStep;
   uint16_t port;
-  /** reconnect_timeout_min / _max of cfg [0] and cfg1 [1] in ms, converted
-     *  once when the config is applied (applyTimeouts): no float at run time. */
-  uint32_t minMs[2];
-  uint32_t maxMs[2];
   /** Incoming QoS 2 ids whose exchange the application runs (no topic handler
      *  took the PUBLISH): their PUBREL is the application's to answer. */
   uint16_t appQos2[CONFIG_MGOS_MQTT_MAX_RX_QOS2];
