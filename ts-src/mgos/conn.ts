@@ -829,20 +829,20 @@ export class mgos_mqtt_conn {
     // The table holds only TOPIC and SUB handlers (addHandler's kinds).
     for (let i: u32 = 0; i < this.nHandlers; i++) {
       const h: mgos_mqtt_handler = this.handlers[i];
+      // A SUB handler has only `sub`, a TOPIC handler only `ev` (maybe NULL).
       const f: mg_event_handler_t | null = h.ev;
-      const isSub: bool = h.kind === HandlerKind.SUB;
+      const g: sub_handler_t | null = h.sub;
       if (ev === SessionEvent.SUBACK) {
         if (h.tag !== this.session.evTag) continue;
       } else {
-        if (ev !== SessionEvent.PUBLISH && (isSub || f === null)) continue;
+        if (ev !== SessionEvent.PUBLISH && f === null) continue;
         if (ev === SessionEvent.PUBLISH_PART && (FRAGMENTS_SUPPORT === 0 || !h.fragments)) continue;
         // A shared subscription ($share/<group>/<filter>) matches by its filter.
         if (!topicMatches(MQTT5_SUPPORT !== 0 ? sharedFilter(this.filterOf(h)) : this.filterOf(h), p!.topic)) continue;
       }
       took = true;
-      const g: sub_handler_t | null = h.sub;
-      if (!isSub) {
-        if (f !== null) f(this.nc, ev, this.msg, h.ud);
+      if (f !== null) {
+        f(this.nc, ev, this.msg, h.ud);
       } else if (g !== null && ev === SessionEvent.PUBLISH) {
         g(this.nc, cstr(p!.topic), i32(p!.topic.length), cstr(p!.payload), i32(p!.payload.length), h.ud);
       }

@@ -969,35 +969,32 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
   // The table holds only TOPIC and SUB handlers (addHandler's kinds).
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
+    // A SUB handler has only `sub`, a TOPIC handler only `ev` (maybe NULL).
     mg_event_handler_t f = h->ev;
-    bool isSub = h->kind == HandlerKind_SUB;
+    sub_handler_t g = h->sub;
     if (ev == SessionEvent_SUBACK) {
       if (h->tag != self->session.evTag) {
         continue;
       }
-#line 836 "ts-src/mgos/conn.ts"
+#line 837 "ts-src/mgos/conn.ts"
     } else {
-      if (ev != SessionEvent_PUBLISH && (isSub || f == NULL)) {
+      if (ev != SessionEvent_PUBLISH && f == NULL) {
         continue;
       }
-#line 838 "ts-src/mgos/conn.ts"
+#line 839 "ts-src/mgos/conn.ts"
       if (ev == SessionEvent_PUBLISH_PART && (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 || !h->fragments)) {
         continue;
       }
       // A shared subscription ($share/<group>/<filter>) matches by its filter.
-#line 840 "ts-src/mgos/conn.ts"
+#line 841 "ts-src/mgos/conn.ts"
       if (!topic_topicMatches((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? mqtt5_sharedFilter(mgos_mqtt_conn_filterOf(self, h)) : mgos_mqtt_conn_filterOf(self, h), p->topic)) {
         continue;
       }
     }
-#line 842 "ts-src/mgos/conn.ts"
+#line 843 "ts-src/mgos/conn.ts"
     took = true;
-    sub_handler_t g = h->sub;
-    if (!isSub) {
-      if (f != NULL) {
-        f(&self->nc, ev, &self->msg, h->ud);
-      }
-#line 846 "ts-src/mgos/conn.ts"
+    if (f != NULL) {
+      f(&self->nc, ev, &self->msg, h->ud);
     } else if (g != NULL && ev == SessionEvent_PUBLISH) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
