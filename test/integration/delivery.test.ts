@@ -187,7 +187,7 @@ test("large messages: 3,000 B QoS 0 and QoS 1 with the default buffers; 5,000 B 
     assert.deepEqual(await waitArrived(s, `${p}/raw`, 1, 10_000), [expect(3000)]);
     c.send(`big 5000 1 ${p}/b2`);
     await c.waitOut(/^big 0 err=10$/m, 5000);
-    await c.waitErr(/publish: too big for MGOS_MQTT_STORE_SIZE: \S+\/b2 \(50\d\d\)/, 5000);
+    await c.waitErr(/too big for MGOS_MQTT_STORE_SIZE: \S+\/b2 \(50\d\d\)/, 5000);
     c.send(`pubnull ${p}/n 5`);
     await c.waitOut(/^pubnull 0 err=11$/m, 5000);
     // set_max_qos(-1): no override (the config's 2), not QoS 0.

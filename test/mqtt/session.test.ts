@@ -51,9 +51,16 @@ test("CONNECT carries client id, keepalive, clean flag; user/pass/will only when
   d.s.connect(0);
   assert.equal(d.pull()[0].connectFlags, 0x02);
 
-  // connect while connecting is refused with a log
+  // connect (or connectWith) while connecting is refused with a log naming the state
   assert.equal(d.s.connect(0), false);
-  assert.equal(d.logs.at(-1)!.level, LogLevel.ERROR);
+  assert.deepEqual([d.logs.at(-1)!.level, d.logs.at(-1)!.msg, d.logs.at(-1)!.num], [LogLevel.ERROR, "connect: still open", SessionState.CONNECTING]);
+  const n = d.logs.length;
+  const o = new ConnectOptions();
+  o.clientId = bytes("dev3");
+  assert.equal(d.s.connectWith(o, 0), false);
+  assert.equal(d.logs.length, n + 1);
+  assert.equal(d.logs.at(-1)!.msg, "connect: still open");
+  assert.equal(d.s.state, SessionState.CONNECTING);
 });
 
 test("connectWith() checks the caller's options (connect() relies on setStrings' checks)", () => {
@@ -715,7 +722,7 @@ test("outbox bytes full offline: refused (FULL) by default, oldest dropped with 
     assert.equal(p.s.publish(bytes("huge"), new Uint8Array(STORE_SIZE), 1, false, 0), 0);
     assert.equal(p.s.lastError, MGOS_MQTT_ERR.TOO_BIG);
     assert.equal(p.logs.at(-1)!.level, LogLevel.ERROR);
-    assert.equal(p.logs.at(-1)!.msg, "publish: too big for MGOS_MQTT_STORE_SIZE");
+    assert.equal(p.logs.at(-1)!.msg, "too big for MGOS_MQTT_STORE_SIZE");
     assert.equal(p.logs.at(-1)!.detail, "huge");
     assert.equal(p.logs.at(-1)!.num, publishSize(4, STORE_SIZE, 1));
     p.open();
@@ -887,7 +894,7 @@ test("publish arguments: bad QoS and topics are INVALID, over 256 MiB is TOO_BIG
   const fake = { length: 268435456, subarray: () => new Uint8Array(0) } as unknown as Uint8Array;
   assert.equal(p.s.publish(bytes("t"), fake, 0, false, 0), 0);
   assert.equal(p.s.lastError, MGOS_MQTT_ERR.TOO_BIG);
-  assert.equal(p.logs.at(-1)!.msg, "publish: too big for MQTT");
+  assert.equal(p.logs.at(-1)!.msg, "too big for MQTT");
   assert.equal(p.logs.at(-1)!.detail, "t");
   assert.equal(p.logs.at(-1)!.num, 268435456);
   assert.ok(p.s.publish(bytes("t"), bytes("x"), 0, false, 0) > 0);

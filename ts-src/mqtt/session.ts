@@ -522,7 +522,7 @@ export class Session {
   /** Starts a connection: queues CONNECT built from cfg. False if one is already
    *  under way or CONNECT does not fit the tx buffer. */
   connect(now: u32): bool {
-    if (!this.opening(now)) return false;
+    if (!this.opening(now)) return this.stillOpen();
     const c: SessionConfig = this.cfg;
     let n: u32;
     if (this.isV5()) n = this.encodeConnect5(c.options(this.v5Connect[0]));
@@ -540,22 +540,27 @@ export class Session {
   /** Starts a connection with a CONNECT built by the caller (a connect_fn's
    *  mg_send_mqtt_handshake_opt). The session keeps nothing from `o`. */
   connectWith(o: ConnectOptions, now: u32): bool {
-    if (!this.opening(now)) return false;
+    if (!this.opening(now)) return this.stillOpen();
     const n: u32 = this.isV5() ? this.encodeConnect5(o) : encodeConnect(this.tx, o);
     return this.opened(n, o.password.length > 0 && o.userName.length === 0, now);
   }
 
-  /** Before CONNECT is encoded: false when a connection is still under way. */
+  /** Before CONNECT is encoded: false when a connection is still under way
+   *  (the caller logs it: stillOpen). */
   private opening(now: u32): bool {
     this.now = now;
-    // Connected or connecting (the state in the log: 1..3), or the port has
-    // not dropped the previous transport yet (wantsClose(); state 0).
-    if (this.state !== SessionState.DISCONNECTED || this.closing) {
-      this.logNum(LogLevel.ERROR, "connect: a connection is still open", i32(this.state));
-      return false;
-    }
+    if (this.state !== SessionState.DISCONNECTED || this.closing) return false;
     this.dropLink();
     return true;
+  }
+
+  /** connect() refused by opening(): its error line, false. Apart, so that
+   *  opening() (called twice) stays small enough to be inlined. */
+  private stillOpen(): bool {
+    // Connected or connecting (the state in the log: 1..3), or the port has
+    // not dropped the previous transport yet (wantsClose(); state 0).
+    this.logNum(LogLevel.ERROR, "connect: still open", i32(this.state));
+    return false;
   }
 
   /** CONNECT (`n` bytes, 0: not encoded; `bad`: for a password without a
@@ -563,7 +568,7 @@ export class Session {
   private opened(n: u32, bad: bool, now: u32): bool {
     if (n === 0) {
       // The same words as setStrings() for the same mistake.
-      this.logNum(LogLevel.ERROR, bad ? "password without user name" : "connect: CONNECT too big or invalid", 0);
+      this.logNum(LogLevel.ERROR, bad ? "password without user name" : "CONNECT too big or invalid", 0);
       return false;
     }
     this.txLen = n;
@@ -770,7 +775,7 @@ export class Session {
     if (this.nextTickIn(now, 1) === 0) {
       const connecting: bool = this.state === SessionState.CONNECTING;
       if (connecting || this.pingOutstanding) {
-        this.close(connecting ? txt("no CONNACK in time") : txt("no PINGRESP within keep_alive / 2"));
+        this.close(connecting ? txt("no CONNACK in time") : txt("no PINGRESP in time"));
         return;
       }
       // While a large packet streams out (no PINGREQ can enter tx) a quiet
@@ -812,11 +817,11 @@ export class Session {
   publish(topic: Bytes, payload: Bytes, qos: u8, retain: bool, now: u32): u16 {
     this.now = now;
     if (qos > 2) {
-      this.log(LogLevel.ERROR, "publish: bad QoS", topic, i32(qos));
+      this.log(LogLevel.ERROR, "bad QoS", topic, i32(qos));
       return this.refuse(MGOS_MQTT_ERR.INVALID);
     }
     if (!sendableTopic(topic, false)) {
-      this.log(LogLevel.ERROR, "publish: invalid topic name", topic, 0);
+      this.log(LogLevel.ERROR, "invalid topic", topic, 0);
       return this.refuse(MGOS_MQTT_ERR.INVALID);
     }
     let q: u8 = qos > this.cfg.maxQos ? this.cfg.maxQos : qos;
@@ -827,19 +832,19 @@ export class Session {
       if (q > this.v5s[0].serverMaxQos) q = this.v5s[0].serverMaxQos;
       pl = propsSize(this.v5s[0].pubProps, PacketType.PUBLISH);
       if (pl < 0) {
-        this.log(LogLevel.ERROR, "publish: invalid MQTT 5 properties", topic, 0);
+        this.log(LogLevel.ERROR, "invalid MQTT 5 properties", topic, 0);
         return this.refuse(MGOS_MQTT_ERR.INVALID);
       }
     }
     const size: u32 = v5 ? publishSize5(topic.length, payload.length, q, u32(pl)) : publishSize(topic.length, payload.length, q);
     if (size === 0) {
-      this.log(LogLevel.ERROR, "publish: too big for MQTT", topic, i32(payload.length));
+      this.log(LogLevel.ERROR, "too big for MQTT", topic, i32(payload.length));
       return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
     }
     const connected: bool = this.state === SessionState.CONNECTED;
     const smax: u32 = v5 ? this.v5s[0].serverMaxPacket : 0;
     if (v5 && connected && smax > 0 && size > smax) {
-      this.log(LogLevel.ERROR, "publish: too big for the broker's Maximum Packet Size", topic, i32(size));
+      this.log(LogLevel.ERROR, "too big for the broker's Maximum Packet Size", topic, i32(size));
       return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
     }
     // A QoS 0 message goes straight into tx when nothing waits before it and
@@ -849,7 +854,7 @@ export class Session {
     if (q === 0) {
       // QoS 0 is not kept for a later connection (MQTT's "at most once").
       if (!connected) {
-        this.log(LogLevel.DEBUG, "publish: QoS 0 while not connected", topic, 0);
+        this.log(LogLevel.DEBUG, "QoS 0 while not connected", topic, 0);
         return this.refuse(MGOS_MQTT_ERR.NOT_CONNECTED);
       }
       // (A record streaming out is unsent until whole: nothing streams then.)
@@ -857,19 +862,19 @@ export class Session {
     }
     if (!direct) {
       if (size > STORE_SIZE) {
-        this.log(LogLevel.ERROR, "publish: too big for MGOS_MQTT_STORE_SIZE", topic, i32(size));
+        this.log(LogLevel.ERROR, "too big for MGOS_MQTT_STORE_SIZE", topic, i32(size));
         return this.refuse(MGOS_MQTT_ERR.TOO_BIG);
       }
       if (!connected) {
         const limit: u32 = this.cfg.maxQueueLength;
         if (limit === 0) {
-          this.log(LogLevel.DEBUG, "publish: offline and max_queue_length is 0", topic, 0);
+          this.log(LogLevel.DEBUG, "offline and max_queue_length is 0", topic, 0);
           return this.refuse(MGOS_MQTT_ERR.NOT_CONNECTED);
         }
         while (this.queuedCount() >= limit) {
           if (!this.cfg.dropOldest || !this.dropOldestWaiting(MGOS_MQTT_DROP.QUEUE_FULL)) {
             this.roomWanted = true;
-            this.log(LogLevel.DEBUG, "publish: offline queue full (max_queue_length)", topic, i32(limit));
+            this.log(LogLevel.DEBUG, "offline queue full (max_queue_length)", topic, i32(limit));
             return this.refuse(MGOS_MQTT_ERR.QUEUE_FULL);
           }
         }
@@ -878,7 +883,7 @@ export class Session {
         // Connected, a full outbox is backpressure: never drop, the app retries.
         if (connected || !this.cfg.dropOldest || !this.dropOldestWaiting(MGOS_MQTT_DROP.OUTBOX_FULL)) {
           this.roomWanted = true;
-          this.log(LogLevel.DEBUG, "publish: outbox full", topic, i32(size));
+          this.log(LogLevel.DEBUG, "outbox full", topic, i32(size));
           return this.refuse(MGOS_MQTT_ERR.FULL);
         }
       }
@@ -886,7 +891,7 @@ export class Session {
     // (For QoS 0 a fresh id that is not on the wire.)
     const id: u16 = this.nextPacketId();
     if (id === 0) {
-      this.log(LogLevel.WARN, "publish: no packet id free", topic, 0);
+      this.log(LogLevel.WARN, "no packet id free", topic, 0);
       return this.refuse(MGOS_MQTT_ERR.FULL);
     }
     // There is room for `size` bytes in tx or the store; the topic was checked first.
@@ -895,7 +900,7 @@ export class Session {
     if (v5) {
       n = encodePublish5(dst, topic, payload, q, retain, false, q > 0 ? id : 0, this.v5s[0].pubProps);
       if (n === 0) {
-        this.log(LogLevel.ERROR, "publish: encoding failed", topic, 0);
+        this.log(LogLevel.ERROR, "PUBLISH encoding failed", topic, 0);
         return this.refuse(MGOS_MQTT_ERR.INVALID);
       }
     } else {
@@ -1012,15 +1017,15 @@ export class Session {
    *  again after every CONNACK). Returns the SUBSCRIBE's packet id, 0 if rejected. */
   subscribe(filter: Bytes, qos: u8, tag: i32): u16 {
     if (qos > 2) {
-      this.log(LogLevel.ERROR, "subscribe: bad QoS", filter, i32(qos));
+      this.log(LogLevel.ERROR, "bad QoS", filter, i32(qos));
       return 0;
     }
     if (!sendableTopic(filter, true)) {
-      this.log(LogLevel.ERROR, "subscribe: invalid topic filter", filter, 0);
+      this.log(LogLevel.ERROR, "invalid topic", filter, 0);
       return 0;
     }
     if (filter.length > MAX_FILTER_LEN) {
-      this.log(LogLevel.ERROR, "subscribe: filter > MAX_FILTER_LEN", filter, i32(filter.length));
+      this.log(LogLevel.ERROR, "filter > MAX_FILTER_LEN", filter, i32(filter.length));
       return 0;
     }
     if (this.subCount >= MAX_SUBSCRIPTIONS) {
@@ -1183,9 +1188,7 @@ export class Session {
         return this.bigHead(start);
       }
       if (r < 0) {
-        const e: u8 = u8(-r);
-        this.log(LogLevel.ERROR, "bad packet", this.rx.subarray(start, this.rxLen), r);
-        this.protocolError(reason5ForErr(e), LOG_LEVEL === 0 ? "" : e >= DECODE5_ERR_FIRST ? decode5ErrName(e) : decodeErrName(e as DecodeErr));
+        this.bad5(u8(-r), start);
         return 0;
       }
       start += u32(r);
@@ -1333,7 +1336,14 @@ export class Session {
       this.closeBad(e as DecodeErr);
       return;
     }
-    this.log(LogLevel.ERROR, "bad packet", this.rx.subarray(0, this.rxLen), i32(-i32(e)));
+    this.bad5(e, 0);
+  }
+
+  /** MQTT 5: a malformed packet (rx from `at` holds it: its bytes and the
+   *  error, negated, in the log) is answered with DISCONNECT and its reason
+   *  code (parse5 and bigBad: one copy of the lines). */
+  private bad5(e: u8, at: u32): void {
+    this.log(LogLevel.ERROR, "bad packet", this.rx.subarray(at, this.rxLen), i32(-i32(e)));
     this.protocolError(reason5ForErr(e), LOG_LEVEL === 0 ? "" : e >= DECODE5_ERR_FIRST ? decode5ErrName(e) : decodeErrName(e as DecodeErr));
   }
 
@@ -1469,7 +1479,7 @@ export class Session {
 
   private onConnack(p: Packet): void {
     if (this.state !== SessionState.CONNECTING) {
-      this.protocolError(Reason.PROTOCOL_ERROR, txt("unexpected second CONNACK"));
+      this.protocolError(Reason.PROTOCOL_ERROR, txt("second CONNACK"));
       return;
     }
     const ep: u32 = this.epoch;
@@ -1487,7 +1497,7 @@ export class Session {
     }
     // MQTT-3.2.2-4: session present with a clean session means the server is confused.
     if (p.sessionPresent && this.cfg.cleanSession) {
-      this.protocolError(Reason.PROTOCOL_ERROR, txt("session present with clean session"));
+      this.protocolError(Reason.PROTOCOL_ERROR, txt("unexpected session present"));
       return;
     }
     this.state = SessionState.CONNECTED;
@@ -1905,7 +1915,7 @@ export class Session {
   /** queueAck() with an MQTT 5 reason code (bits 24-31 of the queue entry). */
   queueAckReason(type: u8, id: u16, reason: u8): void {
     if (this.ackCount >= MAX_PENDING_ACKS) {
-      this.close(txt("too many acks pending"));
+      this.close(txt("ack queue full"));
       return;
     }
     const slot: u32 = u32(this.ackHead + this.ackCount) % MAX_PENDING_ACKS;
@@ -2249,13 +2259,13 @@ export class Session {
  *  placed first they would all be linked with connectWith.) */
 export function configStringsError(clientId: Bytes, user: Bytes, pass: Bytes, willTopic: Bytes, willMessage: Bytes): string | null {
   const total: u32 = u32(clientId.length + user.length + pass.length + willTopic.length + willMessage.length);
-  if (total > CONFIG_STR_SIZE) return txt("strings exceed MGOS_MQTT_CONFIG_STR_SIZE");
+  if (total > CONFIG_STR_SIZE) return txt("strings over MGOS_MQTT_CONFIG_STR_SIZE");
   if (clientId.length > 65535 || user.length > 65535 || pass.length > 65535 || willMessage.length > 65535) {
     return txt("string over 65535 bytes");
   }
   if (willTopic.length > 0 && !sendableTopic(willTopic, false)) return txt("invalid will topic");
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
   if (pass.length > 0 && user.length === 0) return txt("password without user name");
-  if (!validUtf8(clientId) || !validUtf8(user)) return txt("client id or user name not UTF-8");
+  if (!validUtf8(clientId) || !validUtf8(user)) return txt("client_id or user not UTF-8");
   return null;
 }

@@ -15,6 +15,7 @@ static const char *session_txt(const char *s);
 static const char *session_connackReason(uint8_t code);
 static RT_UNUSED void Session_configure(Session *self, SessionConfig *c);
 static bool Session_opening(Session *self, uint32_t now);
+static bool Session_stillOpen(Session *self);
 static bool Session_opened(Session *self, uint32_t n, bool bad, uint32_t now);
 static uint32_t Session_encodeConnect5(Session *self, ConnectOptions *o);
 static uint32_t Session_maxPacket5(Session *self);
@@ -36,6 +37,7 @@ static uint32_t Session_bigHead(Session *self, uint32_t start);
 static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len);
 static RT_INLINE uint32_t Session_bigFeed(Session *self, rt_bytes d) { return Session_bigFeed_v(self, d.p, d.len); }
 static void Session_bigBad(Session *self, uint8_t e);
+static void Session_bad5(Session *self, uint8_t e, uint32_t at);
 static void Session_closeBad(Session *self, DecodeErr e);
 static DecodeErr Session_bigHeaderDone(Session *self);
 static void Session_bigPropsDone(Session *self);
@@ -98,70 +100,68 @@ static const char session__s2[] = "identifier rejected";
 static const char session__s3[] = "server unavailable";
 static const char session__s4[] = "bad user name or password";
 static const char session__s5[] = "not authorized";
-static const char session__s6[] = "connect: a connection is still open";
+static const char session__s6[] = "connect: still open";
 static const char session__s7[] = "password without user name";
-static const char session__s8[] = "connect: CONNECT too big or invalid";
+static const char session__s8[] = "CONNECT too big or invalid";
 static const char session__s9[] = "disconnected";
 static const char session__s10[] = "connection lost";
 static const char session__s11[] = "disconnect: tx full, dropped";
 static const char session__s12[] = "no CONNACK in time";
-static const char session__s13[] = "no PINGRESP within keep_alive / 2";
+static const char session__s13[] = "no PINGRESP in time";
 static const char session__s14[] = "tx full, no PINGREQ";
 static const char session__s15[] = "PINGREQ";
-static const char session__s16[] = "publish: bad QoS";
-static const char session__s17[] = "publish: invalid topic name";
-static const char session__s18[] = "publish: invalid MQTT 5 properties";
-static const char session__s19[] = "publish: too big for MQTT";
-static const char session__s20[] = "publish: too big for the broker's Maximum Packet Size";
-static const char session__s21[] = "publish: QoS 0 while not connected";
-static const char session__s22[] = "publish: too big for MGOS_MQTT_STORE_SIZE";
-static const char session__s23[] = "publish: offline and max_queue_length is 0";
-static const char session__s24[] = "publish: offline queue full (max_queue_length)";
-static const char session__s25[] = "publish: outbox full";
-static const char session__s26[] = "publish: no packet id free";
-static const char session__s27[] = "publish: encoding failed";
-static const char session__s28[] = "subscribe: bad QoS";
-static const char session__s29[] = "subscribe: invalid topic filter";
-static const char session__s30[] = "subscribe: filter > MAX_FILTER_LEN";
-static const char session__s31[] = "subscribe: table full";
-static const char session__s32[] = "unsubscribe: no match";
-static const char session__s33[] = "bad packet";
-static const char session__s34[] = "packet before CONNACK";
-static const char session__s35[] = "PUBLISH topic longer than the receive buffer, skipped";
-static const char session__s36[] = "PUBLISH properties longer than the receive buffer, skipped";
-static const char session__s37[] = "PUBLISH larger than the receive buffer, skipped";
-static const char session__s38[] = "PINGRESP";
-static const char session__s39[] = "unexpected second CONNACK";
-static const char session__s40[] = "CONNACK reason string: ";
-static const char session__s41[] = "session present with clean session";
-static const char session__s42[] = "duplicate QoS 2 PUBLISH";
-static const char session__s43[] = "PUBACK for a QoS 2 message: the server took it at QoS 1";
-static const char session__s44[] = "PUBACK: unexpected id";
-static const char session__s45[] = "PUBREC: unexpected id";
-static const char session__s46[] = "PUBCOMP: unexpected id";
-static const char session__s47[] = "PUBREL: unknown id";
-static const char session__s48[] = "subscription refused";
-static const char session__s49[] = "UNSUBACK: unknown id";
-static const char session__s50[] = "SUBACK: unknown id";
-static const char session__s51[] = "stream lost";
-static const char session__s52[] = "broker's Maximum QoS is 0: sent at QoS 0";
-static const char session__s53[] = "broker's Maximum QoS is 1: sent at QoS 1";
-static const char session__s54[] = "broker has Retain Available 0: sent without RETAIN";
-static const char session__s55[] = "larger than the broker's Maximum Packet Size, dropped (DROPPED event)";
-static const char session__s56[] = "queue full, oldest dropped (DROPPED event)";
-static const char session__s57[] = "too many acks pending";
-static const char session__s58[] = "topic alias never set";
-static const char session__s59[] = "topic alias above our Topic Alias Maximum";
-static const char session__s60[] = "topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)";
-static const char session__s61[] = "broker exceeded our Receive Maximum";
-static const char session__s62[] = "DISCONNECT from the broker: ";
-static const char session__s63[] = "AUTH without an authentication method";
-static const char session__s64[] = "in-flight dropped (clean session)";
-static const char session__s65[] = "rx QoS 2 table full";
-static const char session__s66[] = "strings exceed MGOS_MQTT_CONFIG_STR_SIZE";
-static const char session__s67[] = "string over 65535 bytes";
-static const char session__s68[] = "invalid will topic";
-static const char session__s69[] = "client id or user name not UTF-8";
+static const char session__s16[] = "bad QoS";
+static const char session__s17[] = "invalid topic";
+static const char session__s18[] = "invalid MQTT 5 properties";
+static const char session__s19[] = "too big for MQTT";
+static const char session__s20[] = "too big for the broker's Maximum Packet Size";
+static const char session__s21[] = "QoS 0 while not connected";
+static const char session__s22[] = "too big for MGOS_MQTT_STORE_SIZE";
+static const char session__s23[] = "offline and max_queue_length is 0";
+static const char session__s24[] = "offline queue full (max_queue_length)";
+static const char session__s25[] = "outbox full";
+static const char session__s26[] = "no packet id free";
+static const char session__s27[] = "PUBLISH encoding failed";
+static const char session__s28[] = "filter > MAX_FILTER_LEN";
+static const char session__s29[] = "subscribe: table full";
+static const char session__s30[] = "unsubscribe: no match";
+static const char session__s31[] = "packet before CONNACK";
+static const char session__s32[] = "PUBLISH topic longer than the receive buffer, skipped";
+static const char session__s33[] = "PUBLISH properties longer than the receive buffer, skipped";
+static const char session__s34[] = "PUBLISH larger than the receive buffer, skipped";
+static const char session__s35[] = "bad packet";
+static const char session__s36[] = "PINGRESP";
+static const char session__s37[] = "second CONNACK";
+static const char session__s38[] = "CONNACK reason string: ";
+static const char session__s39[] = "unexpected session present";
+static const char session__s40[] = "duplicate QoS 2 PUBLISH";
+static const char session__s41[] = "PUBACK for a QoS 2 message: the server took it at QoS 1";
+static const char session__s42[] = "PUBACK: unexpected id";
+static const char session__s43[] = "PUBREC: unexpected id";
+static const char session__s44[] = "PUBCOMP: unexpected id";
+static const char session__s45[] = "PUBREL: unknown id";
+static const char session__s46[] = "subscription refused";
+static const char session__s47[] = "UNSUBACK: unknown id";
+static const char session__s48[] = "SUBACK: unknown id";
+static const char session__s49[] = "stream lost";
+static const char session__s50[] = "broker's Maximum QoS is 0: sent at QoS 0";
+static const char session__s51[] = "broker's Maximum QoS is 1: sent at QoS 1";
+static const char session__s52[] = "broker has Retain Available 0: sent without RETAIN";
+static const char session__s53[] = "larger than the broker's Maximum Packet Size, dropped (DROPPED event)";
+static const char session__s54[] = "queue full, oldest dropped (DROPPED event)";
+static const char session__s55[] = "ack queue full";
+static const char session__s56[] = "topic alias never set";
+static const char session__s57[] = "topic alias above our Topic Alias Maximum";
+static const char session__s58[] = "topic alias bound to a topic too long to keep (MGOS_MQTT_TOPIC_ALIAS_LEN)";
+static const char session__s59[] = "broker exceeded our Receive Maximum";
+static const char session__s60[] = "DISCONNECT from the broker: ";
+static const char session__s61[] = "AUTH without an authentication method";
+static const char session__s62[] = "in-flight dropped (clean session)";
+static const char session__s63[] = "rx QoS 2 table full";
+static const char session__s64[] = "strings over MGOS_MQTT_CONFIG_STR_SIZE";
+static const char session__s65[] = "string over 65535 bytes";
+static const char session__s66[] = "invalid will topic";
+static const char session__s67[] = "client_id or user not UTF-8";
 
 /** A dropped message's PUBLISH read back (dropRec): shared by all sessions,
  *  the DROPPED event takes its views. */
@@ -381,7 +381,7 @@ bool Session_isConnected(Session *self) {
 #line 524 "ts-src/mqtt/session.ts"
 bool Session_connect(Session *self, uint32_t now) {
   if (!Session_opening(self, now)) {
-    return false;
+    return Session_stillOpen(self);
   }
 #line 526 "ts-src/mqtt/session.ts"
   SessionConfig *c = &self->cfg;
@@ -410,27 +410,35 @@ bool Session_connect(Session *self, uint32_t now) {
    *  mg_send_mqtt_handshake_opt). The session keeps nothing from `o`. */
 bool Session_connectWith(Session *self, ConnectOptions *o, uint32_t now) {
   if (!Session_opening(self, now)) {
-    return false;
+    return Session_stillOpen(self);
   }
 #line 544 "ts-src/mqtt/session.ts"
   uint32_t n = Session_isV5(self) ? Session_encodeConnect5(self, o) : codec_encodeConnect(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), o);
   return Session_opened(self, n, o->password.len > 0 && o->userName.len == 0, now);
 }
 
-/** Before CONNECT is encoded: false when a connection is still under way. */
+/** Before CONNECT is encoded: false when a connection is still under way
+   *  (the caller logs it: stillOpen). */
 static bool Session_opening(Session *self, uint32_t now) {
   self->now = now;
-  // Connected or connecting (the state in the log: 1..3), or the port has
-  // not dropped the previous transport yet (wantsClose(); state 0).
   if (self->state != SessionState_DISCONNECTED || self->closing) {
-    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_logNum(self, LogLevel_ERROR, session__s6, self->state);
-    }
-#line 555 "ts-src/mqtt/session.ts"
     return false;
   }
+#line 553 "ts-src/mqtt/session.ts"
   Session_dropLink(self);
   return true;
+}
+
+/** connect() refused by opening(): its error line, false. Apart, so that
+   *  opening() (called twice) stays small enough to be inlined. */
+static bool Session_stillOpen(Session *self) {
+  // Connected or connecting (the state in the log: 1..3), or the port has
+  // not dropped the previous transport yet (wantsClose(); state 0).
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+    Session_logNum(self, LogLevel_ERROR, session__s6, self->state);
+  }
+#line 563 "ts-src/mqtt/session.ts"
+  return false;
 }
 
 /** CONNECT (`n` bytes, 0: not encoded; `bad`: for a password without a
@@ -441,7 +449,7 @@ static bool Session_opened(Session *self, uint32_t n, bool bad, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_logNum(self, LogLevel_ERROR, bad ? session__s7 : session__s8, 0);
     }
-#line 567 "ts-src/mqtt/session.ts"
+#line 572 "ts-src/mqtt/session.ts"
     return false;
   }
   self->txLen = n;
@@ -519,12 +527,12 @@ void Session_txConsumed(Session *self, uint32_t n) {
   }
   // Walk the packets written (after the rest of one begun before): the
   // last one may be cut, remember its tail.
-#line 642 "ts-src/mqtt/session.ts"
+#line 647 "ts-src/mqtt/session.ts"
   uint32_t at = self->txHeadLeft;
   while (at < n) {
     at = at + session_packetLenAt(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at);
   }
-#line 644 "ts-src/mqtt/session.ts"
+#line 649 "ts-src/mqtt/session.ts"
   self->txHeadLeft = at - n;
   rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), 0, rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), n, self->txLen));
   self->txLen = self->txLen - n;
@@ -532,7 +540,7 @@ void Session_txConsumed(Session *self, uint32_t n) {
     Session_queueDisconnect(self);
   }
   // Space freed: packets that did not fit may go now.
-#line 649 "ts-src/mqtt/session.ts"
+#line 654 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
@@ -562,11 +570,11 @@ void Session_close(Session *self, const char *reason) {
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 676 "ts-src/mqtt/session.ts"
+#line 681 "ts-src/mqtt/session.ts"
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     Session_logNum(self, LogLevel_ERROR, reason, 0);
   }
-#line 677 "ts-src/mqtt/session.ts"
+#line 682 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, reason);
 }
 
@@ -577,7 +585,7 @@ static void Session_closeQuietly(Session *self, const char *reason) {
   }
   // Before the CLOSE event: a handler that reconnects must see that the old
   // transport still has to go (connectionLost() clears it).
-#line 685 "ts-src/mqtt/session.ts"
+#line 690 "ts-src/mqtt/session.ts"
   self->closing = true;
   Session_enterDisconnected(self, reason);
 }
@@ -587,7 +595,7 @@ bool Session_disconnect(Session *self) {
   if (self->state != SessionState_CONNECTED && self->state != SessionState_CONNECTING) {
     return false;
   }
-#line 692 "ts-src/mqtt/session.ts"
+#line 697 "ts-src/mqtt/session.ts"
   self->state = SessionState_DISCONNECTING;
   Session_queueDisconnect(self);
   return true;
@@ -599,7 +607,7 @@ static void Session_queueDisconnect(Session *self) {
   if (self->streaming) {
     return;
   }
-#line 701 "ts-src/mqtt/session.ts"
+#line 706 "ts-src/mqtt/session.ts"
   uint32_t n = 0;
   while (true) {
     n = Session_encodeDisconnect(self, Session_txFree(self));
@@ -610,17 +618,17 @@ static void Session_queueDisconnect(Session *self) {
     // No room: the connection ends anyway, so the whole packets waiting make
     // way for it. A packet the port has begun must still be finished, or the
     // broker would read the DISCONNECT as part of it.
-#line 709 "ts-src/mqtt/session.ts"
+#line 714 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_logNum(self, LogLevel_WARN, session__s11, rt_i32_of((self->txLen - self->txHeadLeft)));
     }
-#line 710 "ts-src/mqtt/session.ts"
+#line 715 "ts-src/mqtt/session.ts"
     self->txLen = self->txHeadLeft;
   }
   if (n == 0) {
     return;
   }
-#line 713 "ts-src/mqtt/session.ts"
+#line 718 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   self->closing = true;
 }
@@ -628,11 +636,11 @@ static void Session_queueDisconnect(Session *self) {
 /** DISCONNECT: MQTT 5 with discReason (the same 2 bytes for 0). */
 static uint32_t Session_encodeDisconnect_v(Session *self, uint8_t *out_p, uint32_t out_len) {
   rt_bytes out = RT_BYTES(out_p, out_len);
-#line 719 "ts-src/mqtt/session.ts"
+#line 724 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     return codec_writeSimple(out, PacketType_DISCONNECT);
   }
-#line 720 "ts-src/mqtt/session.ts"
+#line 725 "ts-src/mqtt/session.ts"
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
   return codec5_encodeDisconnect5(out, self->discReason, p);
@@ -644,7 +652,7 @@ static void Session_protocolError(Session *self, uint8_t code, const char *why) 
   if (self->state == SessionState_DISCONNECTED) {
     return;
   }
-#line 729 "ts-src/mqtt/session.ts"
+#line 734 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     Session_close(self, why);
     return;
@@ -653,14 +661,14 @@ static void Session_protocolError(Session *self, uint8_t code, const char *why) 
     Session_log(self, LogLevel_ERROR, why, rt_str_bytes(packet5_reasonName(PacketType_DISCONNECT, code)), code);
   }
   // Only when no packet is cut half way in tx: the DISCONNECT must be whole on the wire.
-#line 735 "ts-src/mqtt/session.ts"
+#line 740 "ts-src/mqtt/session.ts"
   bool clean = self->txHeadLeft == 0 && !self->streaming;
   uint32_t ep = self->epoch;
   Session_closeQuietly(self, why);
   if ((!clean || (self->epoch != (ep + 1u))) || !self->closing) {
     return;
   }
-#line 739 "ts-src/mqtt/session.ts"
+#line 744 "ts-src/mqtt/session.ts"
   self->discReason = code;
   self->txLen = Session_encodeDisconnect(self, RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE));
   self->discReason = 0;
@@ -709,28 +717,28 @@ void Session_tick(Session *self, uint32_t now) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
         Session_logNum(self, LogLevel_WARN, session__s14, 0);
       }
-#line 784 "ts-src/mqtt/session.ts"
+#line 789 "ts-src/mqtt/session.ts"
     } else {
       Session_sent(self, n);
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_logNum(self, LogLevel_DEBUG, session__s15, 0);
       }
     }
-#line 788 "ts-src/mqtt/session.ts"
+#line 793 "ts-src/mqtt/session.ts"
     self->pingOutstanding = true;
     self->pingSentAt = now;
   }
   if (self->state != SessionState_CONNECTED) {
     return;
   }
-#line 792 "ts-src/mqtt/session.ts"
+#line 797 "ts-src/mqtt/session.ts"
   Session_pump(self);
   Session_maybeRoom(self);
 }
 
 // ---------------------------------------------------------------- API
 /** Next packet id: never 0, wraps after 65535, skips ids in use. */
-#line 799 "ts-src/mqtt/session.ts"
+#line 804 "ts-src/mqtt/session.ts"
 uint16_t Session_nextPacketId(Session *self) {
   for (uint32_t tries = 0; tries < 65535; tries++) {
     self->lastId = (uint16_t)((self->lastId == 65535) ? 1 : (uint16_t)(self->lastId + 1));
@@ -738,7 +746,7 @@ uint16_t Session_nextPacketId(Session *self) {
       return self->lastId;
     }
   }
-#line 804 "ts-src/mqtt/session.ts"
+#line 809 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -750,20 +758,20 @@ uint16_t Session_nextPacketId(Session *self) {
 uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, uint8_t *payload_p, uint32_t payload_len, uint8_t qos, bool retain, uint32_t now) {
   rt_bytes topic = RT_BYTES(topic_p, topic_len);
   rt_bytes payload = RT_BYTES(payload_p, payload_len);
-#line 813 "ts-src/mqtt/session.ts"
+#line 818 "ts-src/mqtt/session.ts"
   self->now = now;
   if (qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s16, topic, qos);
     }
-#line 816 "ts-src/mqtt/session.ts"
+#line 821 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   if (!topic_sendableTopic(topic, false)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s17, topic, 0);
     }
-#line 820 "ts-src/mqtt/session.ts"
+#line 825 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
   }
   uint8_t q = (uint8_t)((qos > self->cfg.maxQos) ? self->cfg.maxQos : qos);
@@ -774,13 +782,13 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (q > self->v5s[0].serverMaxQos) {
       q = self->v5s[0].serverMaxQos;
     }
-#line 828 "ts-src/mqtt/session.ts"
+#line 833 "ts-src/mqtt/session.ts"
     pl = codec5_propsSize(&self->v5s[0].pubProps, PacketType_PUBLISH);
     if (pl < 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, session__s18, topic, 0);
       }
-#line 831 "ts-src/mqtt/session.ts"
+#line 836 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
     }
   }
@@ -789,7 +797,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s19, topic, rt_i32_of(payload.len));
     }
-#line 837 "ts-src/mqtt/session.ts"
+#line 842 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   bool connected = self->state == SessionState_CONNECTED;
@@ -798,7 +806,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       Session_log(self, LogLevel_ERROR, session__s20, topic, rt_i32_of(size));
     }
-#line 843 "ts-src/mqtt/session.ts"
+#line 848 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
   }
   // A QoS 0 message goes straight into tx when nothing waits before it and
@@ -811,7 +819,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
         Session_log(self, LogLevel_DEBUG, session__s21, topic, 0);
       }
-#line 853 "ts-src/mqtt/session.ts"
+#line 858 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
     }
     // (A record streaming out is unsent until whole: nothing streams then.)
@@ -822,7 +830,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, session__s22, topic, rt_i32_of(size));
       }
-#line 861 "ts-src/mqtt/session.ts"
+#line 866 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_TOO_BIG);
     }
     if (!connected) {
@@ -831,7 +839,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
           Session_log(self, LogLevel_DEBUG, session__s23, topic, 0);
         }
-#line 867 "ts-src/mqtt/session.ts"
+#line 872 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_NOT_CONNECTED);
       }
       while (Session_queuedCount(self) >= limit) {
@@ -840,7 +848,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
           if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
             Session_log(self, LogLevel_DEBUG, session__s24, topic, rt_i32_of(limit));
           }
-#line 873 "ts-src/mqtt/session.ts"
+#line 878 "ts-src/mqtt/session.ts"
           return Session_refuse(self, MGOS_MQTT_ERR_QUEUE_FULL);
         }
       }
@@ -852,7 +860,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
           Session_log(self, LogLevel_DEBUG, session__s25, topic, rt_i32_of(size));
         }
-#line 882 "ts-src/mqtt/session.ts"
+#line 887 "ts-src/mqtt/session.ts"
         return Session_refuse(self, MGOS_MQTT_ERR_FULL);
       }
     }
@@ -863,7 +871,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       Session_log(self, LogLevel_WARN, session__s26, topic, 0);
     }
-#line 890 "ts-src/mqtt/session.ts"
+#line 895 "ts-src/mqtt/session.ts"
     return Session_refuse(self, MGOS_MQTT_ERR_FULL);
   }
   // There is room for `size` bytes in tx or the store; the topic was checked first.
@@ -875,7 +883,7 @@ uint16_t Session_publish_v(Session *self, uint8_t *topic_p, uint32_t topic_len, 
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         Session_log(self, LogLevel_ERROR, session__s27, topic, 0);
       }
-#line 899 "ts-src/mqtt/session.ts"
+#line 904 "ts-src/mqtt/session.ts"
       return Session_refuse(self, MGOS_MQTT_ERR_INVALID);
     }
   } else {
@@ -919,7 +927,7 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
     return;
   }
   // Only the state that matters after a restart: waiting for PUBCOMP, or not.
-#line 940 "ts-src/mqtt/session.ts"
+#line 945 "ts-src/mqtt/session.ts"
   uint8_t st = (RecState)((r->state == RecState_WAIT_PUBCOMP) ? RecState_WAIT_PUBCOMP : RecState_QUEUED);
   // Bit 7 of the state byte: the PUBLISH is MQTT 5 encoded.
   f(self, op, r->seq, session_storeMeta((uint8_t)(st | (r->v5 ? 0x80 : 0)), r->qos, r->packetId), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len));
@@ -930,25 +938,25 @@ static void Session_persist(Session *self, uint8_t op, OutMsg *r) {
    *  PUBREL is due. False when it does not fit or is not a valid record. */
 bool Session_restore_v(Session *self, uint32_t seq, uint32_t meta, uint8_t *data_p, uint32_t data_len) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 949 "ts-src/mqtt/session.ts"
+#line 954 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((meta >> 24) & 0x7f);
   // Encoded for MQTT 5 (bit 7): sendable only with MQTT 5 compiled in.
   bool m5 = rt_i32_of(meta & 0x80000000u) != 0;
   if (m5 && CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return false;
   }
-#line 953 "ts-src/mqtt/session.ts"
+#line 958 "ts-src/mqtt/session.ts"
   uint8_t qos = (uint8_t)((meta >> 16) & 0xff);
   uint16_t id = (uint16_t)meta;
   if ((((seq == 0 || id == 0) || (qos != 1 && qos != 2)) || self->recCount >= session_STORE_SLOTS) || Session_idInUse(self, id)) {
     return false;
   }
-#line 956 "ts-src/mqtt/session.ts"
+#line 961 "ts-src/mqtt/session.ts"
   if (st == RecState_WAIT_PUBCOMP) {
     if (qos != 2 || data.len > 0) {
       return false;
     }
-#line 958 "ts-src/mqtt/session.ts"
+#line 963 "ts-src/mqtt/session.ts"
   } else if (((st != RecState_QUEUED || data.len < 4) || (data.len > (CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed))) || ((data.p[0] >> 4) != PacketType_PUBLISH)) {
     return false;
   }
@@ -969,7 +977,7 @@ bool Session_restore_v(Session *self, uint32_t seq, uint32_t meta, uint8_t *data
   if (seq >= self->nextSeq) {
     self->nextSeq = (seq == 0xffffffffu) ? 1 : (seq + 1);
   }
-#line 976 "ts-src/mqtt/session.ts"
+#line 981 "ts-src/mqtt/session.ts"
   return true;
 }
 
@@ -986,11 +994,11 @@ uint32_t Session_outboxRoom(Session *self) {
   if (self->recCount >= session_STORE_SLOTS) {
     return 0;
   }
-#line 990 "ts-src/mqtt/session.ts"
+#line 995 "ts-src/mqtt/session.ts"
   if (self->state != SessionState_CONNECTED && (Session_queuedCount(self) >= self->cfg.maxQueueLength)) {
     return 0;
   }
-#line 991 "ts-src/mqtt/session.ts"
+#line 996 "ts-src/mqtt/session.ts"
   return CONFIG_MGOS_MQTT_STORE_SIZE - self->storeUsed;
 }
 
@@ -999,7 +1007,7 @@ static void Session_maybeRoom(Session *self) {
   if (!self->roomWanted || (Session_outboxRoom(self) == 0)) {
     return;
   }
-#line 997 "ts-src/mqtt/session.ts"
+#line 1002 "ts-src/mqtt/session.ts"
   self->roomWanted = false;
   Session_emit(self, SessionEvent_OUTBOX_ROOM, NULL);
 }
@@ -1013,7 +1021,7 @@ static uint32_t Session_waitingToSend(Session *self) {
       n++;
     }
   }
-#line 1008 "ts-src/mqtt/session.ts"
+#line 1013 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1021,33 +1029,33 @@ static uint32_t Session_waitingToSend(Session *self) {
    *  again after every CONNACK). Returns the SUBSCRIBE's packet id, 0 if rejected. */
 uint16_t Session_subscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_len, uint8_t qos, int32_t tag) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 1014 "ts-src/mqtt/session.ts"
+#line 1019 "ts-src/mqtt/session.ts"
   if (qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s28, filter, qos);
+      Session_log(self, LogLevel_ERROR, session__s16, filter, qos);
     }
-#line 1016 "ts-src/mqtt/session.ts"
+#line 1021 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (!topic_sendableTopic(filter, true)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s29, filter, 0);
+      Session_log(self, LogLevel_ERROR, session__s17, filter, 0);
     }
-#line 1020 "ts-src/mqtt/session.ts"
+#line 1025 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (filter.len > CONFIG_MGOS_MQTT_MAX_FILTER_LEN) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s30, filter, rt_i32_of(filter.len));
+      Session_log(self, LogLevel_ERROR, session__s28, filter, rt_i32_of(filter.len));
     }
-#line 1024 "ts-src/mqtt/session.ts"
+#line 1029 "ts-src/mqtt/session.ts"
     return 0;
   }
   if (self->subCount >= CONFIG_MGOS_MQTT_MAX_SUBSCRIPTIONS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-      Session_log(self, LogLevel_ERROR, session__s31, filter, 0);
+      Session_log(self, LogLevel_ERROR, session__s29, filter, 0);
     }
-#line 1028 "ts-src/mqtt/session.ts"
+#line 1033 "ts-src/mqtt/session.ts"
     return 0;
   }
   Sub *s = &self->subs[self->subCount];
@@ -1074,18 +1082,18 @@ uint16_t Session_subscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_l
    *  (after the next CONNACK when offline). Returns its packet id, 0 if none matched. */
 uint16_t Session_unsubscribe_v(Session *self, uint8_t *filter_p, uint32_t filter_len) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 1053 "ts-src/mqtt/session.ts"
+#line 1058 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     // (SUB_PENDING, SUB_SENT or ACTIVE: no slot below subCount is FREE.)
     if (s->state > SubState_ACTIVE) {
       continue;
     }
-#line 1057 "ts-src/mqtt/session.ts"
+#line 1062 "ts-src/mqtt/session.ts"
     if (!rt_bytes_equal(Sub_view(s), filter)) {
       continue;
     }
-#line 1058 "ts-src/mqtt/session.ts"
+#line 1063 "ts-src/mqtt/session.ts"
     s->state = SubState_UNSUB_PENDING;
     s->packetId = 0;
     s->packetId = Session_nextPacketId(self);
@@ -1093,9 +1101,9 @@ uint16_t Session_unsubscribe_v(Session *self, uint8_t *filter_p, uint32_t filter
     return s->packetId;
   }
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, session__s32, filter, 0);
+    Session_log(self, LogLevel_WARN, session__s30, filter, 0);
   }
-#line 1065 "ts-src/mqtt/session.ts"
+#line 1070 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -1109,7 +1117,7 @@ uint32_t Session_unsentBytes(Session *self) {
       n += tmp - r->done;
     }
   }
-#line 1075 "ts-src/mqtt/session.ts"
+#line 1080 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1121,7 +1129,7 @@ uint32_t Session_inflightCount(Session *self) {
       n++;
     }
   }
-#line 1082 "ts-src/mqtt/session.ts"
+#line 1087 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1133,22 +1141,22 @@ uint32_t Session_queuedCount(Session *self) {
       n++;
     }
   }
-#line 1089 "ts-src/mqtt/session.ts"
+#line 1094 "ts-src/mqtt/session.ts"
   return n;
 }
 
 // ---------------------------------------------------------------- receive
 /** Bytes from the transport. Decodes and handles every complete packet;
    *  a partial packet is kept for the next call. */
-#line 1096 "ts-src/mqtt/session.ts"
+#line 1101 "ts-src/mqtt/session.ts"
 void Session_onRecv_v(Session *self, uint8_t *data_p, uint32_t data_len, uint32_t now) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 1097 "ts-src/mqtt/session.ts"
+#line 1102 "ts-src/mqtt/session.ts"
   self->now = now;
   if (data.len > 0) {
     self->lastRx = now;
   }
-#line 1099 "ts-src/mqtt/session.ts"
+#line 1104 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t off = 0;
   while ((off < data.len && Session_receiving(self)) && self->epoch == ep) {
@@ -1162,7 +1170,7 @@ void Session_onRecv_v(Session *self, uint8_t *data_p, uint32_t data_len, uint32_
     if (n > rest.len) {
       n = rest.len;
     }
-#line 1110 "ts-src/mqtt/session.ts"
+#line 1115 "ts-src/mqtt/session.ts"
     rt_copy_bytes(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), self->rxLen, rt_slice(rest, 0, n));
     self->rxLen += n;
     // rx never stays full: recvLimit() (and parse5's limit) is at most its
@@ -1190,7 +1198,7 @@ static uint32_t Session_parse(Session *self) {
   if (Session_isV5(self)) {
     return Session_parse5(self);
   }
-#line 1135 "ts-src/mqtt/session.ts"
+#line 1140 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t start = 0;
   while (Session_receiving(self) && self->epoch == ep) {
@@ -1200,11 +1208,11 @@ static uint32_t Session_parse(Session *self) {
     }
     // Too large to buffer, not malformed: streamed (the reference closed
     // here, and a persistent session then got it again at every reconnect).
-#line 1142 "ts-src/mqtt/session.ts"
+#line 1147 "ts-src/mqtt/session.ts"
     if ((r == (-DecodeErr_TOO_LARGE)) && self->pkt.type == PacketType_PUBLISH) {
       return Session_bigHead(self, start);
     }
-#line 1143 "ts-src/mqtt/session.ts"
+#line 1148 "ts-src/mqtt/session.ts"
     if (r < 0) {
       Session_closeBad(self, (DecodeErr)(uint8_t)(-(int64_t)r));
       return 0;
@@ -1216,7 +1224,7 @@ static uint32_t Session_parse(Session *self) {
   if (self->epoch == ep && start > 0) {
     Session_rxDrop(self, start);
   }
-#line 1152 "ts-src/mqtt/session.ts"
+#line 1157 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -1238,7 +1246,7 @@ static uint32_t Session_parse5(Session *self) {
     if (r == 0) {
       break;
     }
-#line 1171 "ts-src/mqtt/session.ts"
+#line 1176 "ts-src/mqtt/session.ts"
     Packet *b = &v->pkt.base;
     if (((r == (-DecodeErr_TOO_LARGE)) && b->type == PacketType_PUBLISH) && (b->totalLen <= Session_maxPacket5(self))) {
       // Within our Maximum Packet Size, over the buffer: streamed as in 3.1.1.
@@ -1254,12 +1262,7 @@ static uint32_t Session_parse5(Session *self) {
       return Session_bigHead(self, start);
     }
     if (r < 0) {
-      uint8_t e = (uint8_t)(-(int64_t)r);
-      if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, session__s33, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), start, self->rxLen), r);
-      }
-#line 1188 "ts-src/mqtt/session.ts"
-      Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
+      Session_bad5(self, (uint8_t)(-(int64_t)r), start);
       return 0;
     }
     start += (uint32_t)r;
@@ -1268,17 +1271,17 @@ static uint32_t Session_parse5(Session *self) {
     if (p->type == PacketType_CONNACK) {
       p->returnCode = v->pkt.reasonCode;
     }
-#line 1195 "ts-src/mqtt/session.ts"
+#line 1198 "ts-src/mqtt/session.ts"
     if ((p->type == PacketType_PUBLISH && self->state == SessionState_CONNECTED) && !Session_aliasIn(self, p)) {
       return 0;
     }
-#line 1196 "ts-src/mqtt/session.ts"
+#line 1199 "ts-src/mqtt/session.ts"
     Session_handle(self, p);
   }
   if (self->epoch == ep && start > 0) {
     Session_rxDrop(self, start);
   }
-#line 1199 "ts-src/mqtt/session.ts"
+#line 1202 "ts-src/mqtt/session.ts"
   return 0;
 }
 
@@ -1289,10 +1292,10 @@ static uint32_t Session_parse5(Session *self) {
    *  the rest is streamed: returns how many bytes rx holds past where the
    *  stream goes on (they came in this read: the caller feeds them to
    *  bigFeed). A malformed head closes the connection as a small one would. */
-#line 1210 "ts-src/mqtt/session.ts"
+#line 1213 "ts-src/mqtt/session.ts"
 static uint32_t Session_bigHead(Session *self, uint32_t start) {
   if (self->state == SessionState_CONNECTING) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s34)); // any size: as handle()
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s31)); // any size: as handle()
     return 0;
   }
   Session_rxDrop(self, start);
@@ -1303,7 +1306,7 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
   if (have < (h + 2u)) {
     return 0;
   }
-#line 1221 "ts-src/mqtt/session.ts"
+#line 1224 "ts-src/mqtt/session.ts"
   uint32_t tl = (uint32_t)((rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, h) << 8) | rt_get_u8(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE, rt_idx_add(h, 1)));
   uint32_t rem = p->remLen;
   uint32_t idLen = (uint32_t)((p->qos > 0) ? 2 : 0);
@@ -1313,14 +1316,14 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
   DecodeErr e = DecodeErr_OK;
   if ((2u + tl) > rem) {
     e = DecodeErr_STRING_OVERRUN;
-#line 1229 "ts-src/mqtt/session.ts"
+#line 1232 "ts-src/mqtt/session.ts"
   } else if (tl == 0 && !v5) {
     e = DecodeErr_EMPTY_TOPIC;
-#line 1230 "ts-src/mqtt/session.ts"
+#line 1233 "ts-src/mqtt/session.ts"
   } else if ((((2u + tl) + idLen) + (uint32_t)(v5 ? 1 : 0)) > rem) {
     e = DecodeErr_BAD_LENGTH;
   }
-#line 1231 "ts-src/mqtt/session.ts"
+#line 1234 "ts-src/mqtt/session.ts"
   if (e != DecodeErr_OK) {
     self->rxLen = h + 2u;
     Session_bigBad(self, e);
@@ -1332,11 +1335,11 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
   if (keep < (h + 2u)) {
     keep = h + 2u;
   }
-#line 1240 "ts-src/mqtt/session.ts"
+#line 1243 "ts-src/mqtt/session.ts"
   if (have < keep) {
     return 0;
   }
-#line 1241 "ts-src/mqtt/session.ts"
+#line 1244 "ts-src/mqtt/session.ts"
   self->rxLen = keep;
   // (The payload view is set by the event that shows it: bigSkip, bigPayload.)
   p->topic = rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), h + 2u, keep);
@@ -1349,7 +1352,7 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
   if (v5) {
     BigProps_reset(&self->v5s[0].bigProps);
   }
-#line 1251 "ts-src/mqtt/session.ts"
+#line 1254 "ts-src/mqtt/session.ts"
   self->rxTake = false;
   // bigFeed reads the rest of the topic and the id into bigId (its last
   // two bytes are the id), from the head's last byte on: at least one
@@ -1366,7 +1369,7 @@ static uint32_t Session_bigHead(Session *self, uint32_t start) {
    *  the caller's loop calls again while the connection lasts. */
 static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
   rt_bytes d = RT_BYTES(d_p, d_len);
-#line 1266 "ts-src/mqtt/session.ts"
+#line 1269 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   uint32_t pos = self->bigPos;
   uint32_t n = 1;
@@ -1378,7 +1381,7 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
     if (self->bigPos == self->bigIdEnd) {
       bad = Session_bigHeaderDone(self);
     }
-#line 1275 "ts-src/mqtt/session.ts"
+#line 1278 "ts-src/mqtt/session.ts"
   } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && self->bigPayAt == 0) {
     // MQTT 5: the property length and block, between packet id and payload.
     BigProps *bp = &self->v5s[0].bigProps;
@@ -1405,12 +1408,12 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
     if (self->bigPos == self->bigTotal && self->pkt.qos == 2) {
       Session_rxQos2Add(self, self->pkt.packetId);
     }
-#line 1299 "ts-src/mqtt/session.ts"
+#line 1302 "ts-src/mqtt/session.ts"
     if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE != 0 && self->big != BigRx_DISCARD) {
       Session_bigPayload(self, rt_slice(d, 0, n), pos - self->bigPayAt);
     }
   }
-#line 1301 "ts-src/mqtt/session.ts"
+#line 1304 "ts-src/mqtt/session.ts"
   if (bad != 0) {
     Session_bigBad(self, bad);
     return n;
@@ -1423,22 +1426,22 @@ static uint32_t Session_bigFeed_v(Session *self, uint8_t *d_p, uint32_t d_len) {
   // against any filter), properties that did not fit, an empty payload;
   // otherwise its first payload bytes were offered (bigPayload), or, with
   // fragments compiled out, have come.
-#line 1311 "ts-src/mqtt/session.ts"
+#line 1314 "ts-src/mqtt/session.ts"
   if ((self->big == BigRx_UNDECIDED && (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || self->bigPayAt > 0)) && self->bigPos >= self->bigPayAt) {
     bool whole = self->rxLen == self->bigTopicEnd;
     bool lost = ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && Session_isV5(self)) && !self->v5s[0].bigProps.keep) && self->v5s[0].bigProps.len > 0;
     if (((!whole || lost) || self->bigPayAt == self->bigTotal) || (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 && self->bigPos > self->bigPayAt)) {
-      Session_bigSkip(self, !whole ? session__s35 : lost ? session__s36 : session__s37, !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : rt_i32_of(self->rxPartTotal)));
+      Session_bigSkip(self, !whole ? session__s32 : lost ? session__s33 : session__s34, !whole ? rt_i32_of(self->rxTopicLen) : (lost ? rt_i32_of(self->v5s[0].bigProps.len) : rt_i32_of(self->rxPartTotal)));
     }
   }
   // Even when a handler called disconnect(): the message was read whole.
   // (Its last byte is never before the payload's start: MQTT 5 has a
   // property length at least.)
-#line 1324 "ts-src/mqtt/session.ts"
+#line 1327 "ts-src/mqtt/session.ts"
   if (self->bigPos == self->bigTotal && self->epoch == ep) {
     Session_bigEnd(self);
   }
-#line 1325 "ts-src/mqtt/session.ts"
+#line 1328 "ts-src/mqtt/session.ts"
   return n;
 }
 
@@ -1450,10 +1453,17 @@ static void Session_bigBad(Session *self, uint8_t e) {
     Session_closeBad(self, (DecodeErr)e);
     return;
   }
+  Session_bad5(self, e, 0);
+}
+
+/** MQTT 5: a malformed packet (rx from `at` holds it: its bytes and the
+   *  error, negated, in the log) is answered with DISCONNECT and its reason
+   *  code (parse5 and bigBad: one copy of the lines). */
+static void Session_bad5(Session *self, uint8_t e, uint32_t at) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    Session_log(self, LogLevel_ERROR, session__s33, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), 0, self->rxLen), -e);
+    Session_log(self, LogLevel_ERROR, session__s35, rt_subarray(RT_BYTES(self->rx, CONFIG_MGOS_MQTT_RX_BUF_SIZE), at, self->rxLen), -e);
   }
-#line 1337 "ts-src/mqtt/session.ts"
+#line 1347 "ts-src/mqtt/session.ts"
   Session_protocolError(self, packet5_reason5ForErr(e), (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : (e >= packet5_DECODE5_ERR_FIRST) ? packet5_decode5ErrName(e) : packet_decodeErrName((DecodeErr)e));
 }
 
@@ -1462,9 +1472,9 @@ static void Session_closeBad(Session *self, DecodeErr e) {
   const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) ? packet_decodeErrName(e) : session__s0;
   rt_bytes d = rt_str_bytes(why);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    Session_log(self, LogLevel_ERROR, session__s33, d, 0);
+    Session_log(self, LogLevel_ERROR, session__s35, d, 0);
   }
-#line 1345 "ts-src/mqtt/session.ts"
+#line 1355 "ts-src/mqtt/session.ts"
   Session_closeQuietly(self, why);
 }
 
@@ -1476,7 +1486,7 @@ static DecodeErr Session_bigHeaderDone(Session *self) {
   if (p->qos > 0) {
     p->packetId = self->bigId;
   }
-#line 1354 "ts-src/mqtt/session.ts"
+#line 1364 "ts-src/mqtt/session.ts"
   bool whole = self->rxLen == self->bigTopicEnd;
   // A topic cut by the receive limit cannot be checked (nor delivered).
   // (Empty only under MQTT 5, for an alias: bigHead refuses it in 3.1.1.)
@@ -1485,11 +1495,11 @@ static DecodeErr Session_bigHeaderDone(Session *self) {
     e = DecodeErr_ZERO_PACKET_ID;
   }
   // MQTT 5: the properties come first (bigPropsDone).
-#line 1360 "ts-src/mqtt/session.ts"
+#line 1370 "ts-src/mqtt/session.ts"
   if (e == DecodeErr_OK && (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || self->bigPayAt > 0)) {
     Session_bigDecide(self);
   }
-#line 1361 "ts-src/mqtt/session.ts"
+#line 1371 "ts-src/mqtt/session.ts"
   return e;
 }
 
@@ -1499,7 +1509,7 @@ static void Session_bigPropsDone(Session *self) {
   if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
     return;
   }
-#line 1368 "ts-src/mqtt/session.ts"
+#line 1378 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   BigProps *bp = &v->bigProps;
   Props5 *pr = &v->pkt.props;
@@ -1520,7 +1530,7 @@ static void Session_bigPropsDone(Session *self) {
     if (!Session_aliasIn(self, p)) {
       return;
     }
-#line 1386 "ts-src/mqtt/session.ts"
+#line 1396 "ts-src/mqtt/session.ts"
     self->rxTopicLen = p->topic.len;
   } else if (bp->len > 0) {
     // Not read: any alias it set is unknown, so none is trusted again.
@@ -1541,13 +1551,13 @@ static void Session_bigDecide(Session *self) {
 }
 
 /** Drops the rest of the message; the log names the topic, the event too. */
-#line 1404 "ts-src/mqtt/session.ts"
+#line 1414 "ts-src/mqtt/session.ts"
 static void Session_bigSkip(Session *self, const char *why, int32_t num) {
   self->big = BigRx_DISCARD;
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, why, self->pkt.topic, num);
   }
-#line 1407 "ts-src/mqtt/session.ts"
+#line 1417 "ts-src/mqtt/session.ts"
   self->pkt.payload = RT_NOBYTES;
   self->rxPartOff = 0;
   Session_emit(self, SessionEvent_PUBLISH_SKIPPED, &self->pkt);
@@ -1557,7 +1567,7 @@ static void Session_bigSkip(Session *self, const char *why, int32_t num) {
    *  nobody takes the first one, the message is skipped. */
 static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_len, uint32_t off) {
   rt_bytes frag = RT_BYTES(frag_p, frag_len);
-#line 1415 "ts-src/mqtt/session.ts"
+#line 1425 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   bool first = self->big == BigRx_UNDECIDED;
   self->pkt.payload = frag;
@@ -1566,13 +1576,13 @@ static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_l
   if (!first || self->epoch != ep) {
     return;
   }
-#line 1421 "ts-src/mqtt/session.ts"
+#line 1431 "ts-src/mqtt/session.ts"
   if (self->rxTake) {
     self->big = BigRx_DELIVER;
-#line 1422 "ts-src/mqtt/session.ts"
+#line 1432 "ts-src/mqtt/session.ts"
   } else if (Session_receiving(self)) {
-    Session_bigSkip(self, session__s37, rt_i32_of(self->rxPartTotal));
-#line 1423 "ts-src/mqtt/session.ts"
+    Session_bigSkip(self, session__s34, rt_i32_of(self->rxPartTotal));
+#line 1433 "ts-src/mqtt/session.ts"
   } else {
     self->big = BigRx_DISCARD; // the handler called disconnect(): no more events
   }
@@ -1581,7 +1591,7 @@ static void Session_bigPayload_v(Session *self, uint8_t *frag_p, uint32_t frag_l
 /** The last byte is in: acknowledge as a small one would be (a QoS 2 id is
    *  remembered only with the last byte, so a resend of a message cut off is
    *  taken again). */
-#line 1429 "ts-src/mqtt/session.ts"
+#line 1439 "ts-src/mqtt/session.ts"
 static void Session_bigEnd(Session *self) {
   Packet *p = &self->pkt;
   self->big = BigRx_NONE;
@@ -1590,18 +1600,18 @@ static void Session_bigEnd(Session *self) {
   if (p->qos == 2) {
     Session_rxQos2Add(self, p->packetId);
   }
-#line 1435 "ts-src/mqtt/session.ts"
+#line 1445 "ts-src/mqtt/session.ts"
   if (p->qos > 0) {
     Session_queueAck(self, (uint8_t)(PacketType_PUBLISH + p->qos), p->packetId); // PUBACK, PUBREC
   }
 }
 
-#line 1438 "ts-src/mqtt/session.ts"
+#line 1448 "ts-src/mqtt/session.ts"
 static void Session_handle(Session *self, Packet *p) {
   // MQTT 5 extended authentication exchanges AUTH before the CONNACK (4.12).
   // MQTT 5 answers each protocol error here with DISCONNECT 0x82 (4.13.1).
   if ((self->state == SessionState_CONNECTING && p->type != PacketType_CONNACK) && (p->type != packet5_PACKET_AUTH || !Session_isV5(self))) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s34));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s31));
     return;
   }
   // Tests, not a switch (its jump table is larger). Nothing else reaches
@@ -1620,9 +1630,9 @@ static void Session_handle(Session *self, Packet *p) {
   } else if (t == PacketType_PINGRESP) {
     self->pingOutstanding = false;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, session__s38, 0);
+      Session_logNum(self, LogLevel_DEBUG, session__s36, 0);
     }
-#line 1461 "ts-src/mqtt/session.ts"
+#line 1471 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PINGRESP, p);
   } else if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && t == PacketType_DISCONNECT) {
     // Only MQTT 5's decoder lets a server's DISCONNECT and AUTH through (3.14, 3.15).
@@ -1634,7 +1644,7 @@ static void Session_handle(Session *self, Packet *p) {
 
 static void Session_onConnack(Session *self, Packet *p) {
   if (self->state != SessionState_CONNECTING) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s39));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s37));
     return;
   }
   uint32_t ep = self->epoch;
@@ -1642,28 +1652,28 @@ static void Session_onConnack(Session *self, Packet *p) {
   if (v5) {
     V5State_takeConnack(&self->v5s[0]);
   }
-#line 1478 "ts-src/mqtt/session.ts"
+#line 1488 "ts-src/mqtt/session.ts"
   if (p->returnCode != 0) {
     // The reason is readable during the CONNACK event already.
     const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : v5 ? packet5_reasonName(PacketType_CONNACK, p->returnCode) : session_connackReason(p->returnCode);
     if (v5 && self->v5s[0].reasonStrLen > 0) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-        Session_log(self, LogLevel_ERROR, session__s40, V5State_reasonString(&self->v5s[0]), p->returnCode);
+        Session_log(self, LogLevel_ERROR, session__s38, V5State_reasonString(&self->v5s[0]), p->returnCode);
       }
     }
-#line 1482 "ts-src/mqtt/session.ts"
+#line 1492 "ts-src/mqtt/session.ts"
     self->closeReason = why;
     Session_emit(self, SessionEvent_CONNACK, p);
     // The CONNACK event's handler logs the refusal with this reason (mgos/conn.ts): once.
     if (self->epoch == ep) {
       Session_closeQuietly(self, why);
     }
-#line 1486 "ts-src/mqtt/session.ts"
+#line 1496 "ts-src/mqtt/session.ts"
     return;
   }
   // MQTT-3.2.2-4: session present with a clean session means the server is confused.
   if (p->sessionPresent && self->cfg.cleanSession) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s41));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s39));
     return;
   }
   self->state = SessionState_CONNECTED;
@@ -1673,26 +1683,26 @@ static void Session_onConnack(Session *self, Packet *p) {
     self->cfg.keepAlive = (uint16_t)self->v5s[0].serverKeepAlive;
   }
   // Without a stored session the server will not resend its QoS 2 messages.
-#line 1498 "ts-src/mqtt/session.ts"
+#line 1508 "ts-src/mqtt/session.ts"
   if (!p->sessionPresent) {
     self->rxQos2Count = 0;
   }
   // Subscriptions (re)sent first, then handlers see CONNACK, then in-flight
   // resends and the offline queue (behaviour.md order).
-#line 1501 "ts-src/mqtt/session.ts"
+#line 1511 "ts-src/mqtt/session.ts"
   Session_pumpAcksAndSubs(self);
   Session_emit(self, SessionEvent_CONNACK, p);
   if (self->epoch != ep) {
     return;
   }
-#line 1504 "ts-src/mqtt/session.ts"
+#line 1514 "ts-src/mqtt/session.ts"
   Session_pump(self);
   if (self->epoch == ep) {
     Session_maybeRoom(self);
   }
 }
 
-#line 1508 "ts-src/mqtt/session.ts"
+#line 1518 "ts-src/mqtt/session.ts"
 static void Session_onPublish(Session *self, Packet *p) {
   uint32_t ep = self->epoch;
   uint8_t q = p->qos;
@@ -1701,7 +1711,7 @@ static void Session_onPublish(Session *self, Packet *p) {
     return;
   }
   // (Read only by a PUBLISH handler: a = 0 has none.)
-#line 1514 "ts-src/mqtt/session.ts"
+#line 1524 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   // QoS 2: deliver once; the id is remembered until PUBREL, so a resent
   // PUBLISH (DUP) only gets another PUBREC.
@@ -1709,18 +1719,18 @@ static void Session_onPublish(Session *self, Packet *p) {
     if (q == 2) {
       Session_rxQos2Add(self, p->packetId);
     }
-#line 1519 "ts-src/mqtt/session.ts"
+#line 1529 "ts-src/mqtt/session.ts"
     Session_emit(self, SessionEvent_PUBLISH, p);
     if (self->epoch != ep) {
       return;
     }
     // The application runs this exchange: it is not ours to remember.
-#line 1522 "ts-src/mqtt/session.ts"
+#line 1532 "ts-src/mqtt/session.ts"
     if (!self->autoAck && q == 2) {
       Session_rxQos2Forget(self, p->packetId);
     }
   }
-#line 1524 "ts-src/mqtt/session.ts"
+#line 1534 "ts-src/mqtt/session.ts"
   if (q > 0 && self->autoAck) {
     Session_queueAck(self, (uint8_t)(PacketType_PUBLISH + q), p->packetId); // PUBACK (QoS 1), PUBREC (QoS 2)
   }
@@ -1729,17 +1739,17 @@ static void Session_onPublish(Session *self, Packet *p) {
 /** Before an incoming PUBLISH is delivered (small or streamed): 1 when it
    *  is new, 0 for a QoS 2 resend already taken (logged), -1 when the
    *  connection ended (MQTT 5: our Receive Maximum exceeded). */
-#line 1530 "ts-src/mqtt/session.ts"
+#line 1540 "ts-src/mqtt/session.ts"
 static int32_t Session_rxAdmit(Session *self, Packet *p) {
   if (p->qos > 0 && !Session_rxQuotaTake(self)) {
     return -1;
   }
-#line 1532 "ts-src/mqtt/session.ts"
+#line 1542 "ts-src/mqtt/session.ts"
   if (p->qos == 2 && Session_rxQos2Has(self, p->packetId)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_log(self, LogLevel_DEBUG, session__s42, p->topic, p->packetId);
+      Session_log(self, LogLevel_DEBUG, session__s40, p->topic, p->packetId);
     }
-#line 1534 "ts-src/mqtt/session.ts"
+#line 1544 "ts-src/mqtt/session.ts"
     return 0;
   }
   return 1;
@@ -1755,7 +1765,7 @@ static void Session_onAck(Session *self, Packet *p) {
   if (Session_isV5(self)) {
     Session_logAckReason(self, p);
   }
-#line 1547 "ts-src/mqtt/session.ts"
+#line 1557 "ts-src/mqtt/session.ts"
   uint8_t st = (uint8_t)((i >= 0) ? self->recs[(uint32_t)i].state : RecState_FREE);
   // A record still streaming out was never whole on the wire: the ack is bogus.
   bool whole = i >= 0 && (self->recs[(uint32_t)i].done == 0);
@@ -1780,27 +1790,27 @@ static void Session_onAck(Session *self, Packet *p) {
   } else if (whole && ends) {
     if (type == PacketType_PUBACK && st == RecState_WAIT_PUBREC) {
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-        Session_logNum(self, LogLevel_WARN, session__s43, p->packetId);
+        Session_logNum(self, LogLevel_WARN, session__s41, p->packetId);
       }
     }
-#line 1572 "ts-src/mqtt/session.ts"
+#line 1582 "ts-src/mqtt/session.ts"
     Session_freeRec(self, (uint32_t)i);
   } else if (type == PacketType_PUBACK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s44, p->packetId);
+      Session_logNum(self, LogLevel_WARN, session__s42, p->packetId);
     }
-#line 1575 "ts-src/mqtt/session.ts"
+#line 1585 "ts-src/mqtt/session.ts"
   } else if (type == PacketType_PUBREC) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s45, p->packetId);
+      Session_logNum(self, LogLevel_WARN, session__s43, p->packetId);
     }
-#line 1577 "ts-src/mqtt/session.ts"
+#line 1587 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s46, p->packetId);
+      Session_logNum(self, LogLevel_WARN, session__s44, p->packetId);
     }
   }
-#line 1580 "ts-src/mqtt/session.ts"
+#line 1590 "ts-src/mqtt/session.ts"
   Session_emitThenPump(self, 200 + type, p);
 }
 
@@ -1809,10 +1819,10 @@ static void Session_onPubrel(Session *self, Packet *p) {
   bool known = Session_rxQos2Forget(self, p->packetId);
   if (!known) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, session__s47, p->packetId);
+      Session_logNum(self, LogLevel_DEBUG, session__s45, p->packetId);
     }
   }
-#line 1587 "ts-src/mqtt/session.ts"
+#line 1597 "ts-src/mqtt/session.ts"
   self->autoAck = true;
   Session_emit(self, SessionEvent_PUBREL, p);
   // PUBCOMP is due even for an unknown id (MQTT-4.3.3-2 method B); MQTT 5
@@ -1825,7 +1835,7 @@ static void Session_onPubrel(Session *self, Packet *p) {
 
 /** SUBACK or UNSUBACK: the subscription it answers becomes active (or
    *  goes); handlers see the event with its tag in evTag (-1: not ours). */
-#line 1597 "ts-src/mqtt/session.ts"
+#line 1607 "ts-src/mqtt/session.ts"
 static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
   // (evTag is -1 here: it is set only below, and reset after the event.)
   int32_t i = Session_findSub(self, p->packetId, (SubState)(unsub ? SubState_UNSUB_SENT : SubState_SUB_SENT));
@@ -1841,18 +1851,18 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
       // 0x80 in 3.1.1; MQTT 5 has a reason code per refusal (0x80..0xA2).
       if (s->granted >= 0x80) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-          Session_log(self, LogLevel_WARN, session__s48, Sub_view(s), s->granted);
+          Session_log(self, LogLevel_WARN, session__s46, Sub_view(s), s->granted);
         }
       }
     }
-#line 1612 "ts-src/mqtt/session.ts"
+#line 1622 "ts-src/mqtt/session.ts"
   } else {
     // Normal for mg_mqtt_subscribe's own ids (the application matches them).
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 3) {
-      Session_logNum(self, LogLevel_DEBUG, unsub ? session__s49 : session__s50, p->packetId);
+      Session_logNum(self, LogLevel_DEBUG, unsub ? session__s47 : session__s48, p->packetId);
     }
   }
-#line 1616 "ts-src/mqtt/session.ts"
+#line 1626 "ts-src/mqtt/session.ts"
   Session_emit(self, 200 + p->type, p); // SUBACK or UNSUBACK
   self->evTag = -1;
 }
@@ -1863,14 +1873,14 @@ static void Session_onSubAck(Session *self, Packet *p, bool unsub) {
    *  messages enter flight while slots are free; QoS 0 ones leave the outbox
    *  once in tx). Stops at the first packet that does not fit; a packet larger
    *  than tx is streamed through it. Called again when tx drains. */
-#line 1627 "ts-src/mqtt/session.ts"
+#line 1637 "ts-src/mqtt/session.ts"
 static void Session_pump(Session *self) {
   // While a packet streams out nothing else may enter tx: only its record
   // (done > 0) moves, below; once it is whole, pump() starts over.
   if (!self->streaming && !Session_pumpAcksAndSubs(self)) {
     return;
   }
-#line 1631 "ts-src/mqtt/session.ts"
+#line 1641 "ts-src/mqtt/session.ts"
   uint32_t inflight = Session_inflightCount(self);
   bool v5 = Session_isV5(self);
   // MQTT 5: the broker's Receive Maximum caps the window too (4.9).
@@ -1892,7 +1902,7 @@ static void Session_pump(Session *self) {
       if (self->epoch != ep || self->state != SessionState_CONNECTED) {
         return;
       }
-#line 1650 "ts-src/mqtt/session.ts"
+#line 1660 "ts-src/mqtt/session.ts"
       continue;
     }
     if (((v5 && r->state == RecState_QUEUED) && r->done == 0) && r->qos > self->v5s[0].serverMaxQos) {
@@ -1901,7 +1911,7 @@ static void Session_pump(Session *self) {
     // The window full at a waiting message: no waiting one goes before it
     // (each QoS in call order), but packets in flight behind it still do
     // (a restored outbox: PUBRELs due after a waiting message).
-#line 1656 "ts-src/mqtt/session.ts"
+#line 1666 "ts-src/mqtt/session.ts"
     if (r->state == RecState_QUEUED && (blocked || (r->qos > 0 && inflight >= window))) {
       blocked = true;
       i++;
@@ -1924,18 +1934,18 @@ static void Session_pump(Session *self) {
     if ((!streamed && len > free) && (len <= CONFIG_MGOS_MQTT_TX_BUF_SIZE || free < 8)) {
       return;
     }
-#line 1676 "ts-src/mqtt/session.ts"
+#line 1686 "ts-src/mqtt/session.ts"
     if (!Session_copyOut(self, r)) {
       return;
     }
     // Sent: a QoS 0 message leaves the outbox; the next turn steps past
     // any other (no longer unsent).
-#line 1679 "ts-src/mqtt/session.ts"
+#line 1689 "ts-src/mqtt/session.ts"
     if (r->qos == 0) {
       Session_freeRec(self, i);
     }
     // A stream ended: what waited for it (acks, subscriptions) goes first.
-#line 1681 "ts-src/mqtt/session.ts"
+#line 1691 "ts-src/mqtt/session.ts"
     if (streamed) {
       Session_pump(self);
       return;
@@ -1943,14 +1953,14 @@ static void Session_pump(Session *self) {
   }
   // Cannot happen (a streaming record is never freed): tx holds half a packet.
   if (self->streaming) {
-    Session_close(self, session_txt(session__s51));
+    Session_close(self, session_txt(session__s49));
   }
 }
 
 /** Copies (the rest of) record r's PUBLISH into tx, as much as fits, or
    *  (WAIT_PUBCOMP) its PUBREL. True when its last byte is in; else tx is
    *  full (and `streaming` set when part of a PUBLISH went in). */
-#line 1693 "ts-src/mqtt/session.ts"
+#line 1703 "ts-src/mqtt/session.ts"
 static bool Session_copyOut(Session *self, OutMsg *r) {
   bool v5 = Session_isV5(self);
   bool conv = CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0 && r->v5 != v5;
@@ -1959,7 +1969,7 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
     if (k == 0) {
       return false;
     }
-#line 1699 "ts-src/mqtt/session.ts"
+#line 1709 "ts-src/mqtt/session.ts"
     Session_sent(self, k);
   } else if (!(((((r->done == 0 && CONFIG_MGOS_MQTT_TOPIC_ALIASES > 0) && v5) && !conv) && self->v5s[0].serverAliasMax > 0) && Session_copyAliased(self, r))) {
     uint32_t at = self->txLen;
@@ -1968,17 +1978,17 @@ static bool Session_copyOut(Session *self, OutMsg *r) {
     uint32_t from = r->off + r->done;
     if (conv) {
       session5_convertedPart(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, at + n), rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5, r->done);
-#line 1706 "ts-src/mqtt/session.ts"
+#line 1716 "ts-src/mqtt/session.ts"
     } else {
       rt_copy_bytes(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), from, from + n));
     }
-#line 1707 "ts-src/mqtt/session.ts"
+#line 1717 "ts-src/mqtt/session.ts"
     if (r->done == 0) {
       // A PUBLISH that went out before goes again with DUP (MQTT-2.2.2-3 / 4.4).
       if (r->sent) {
         rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
       }
-#line 1710 "ts-src/mqtt/session.ts"
+#line 1720 "ts-src/mqtt/session.ts"
       Session_retainOut(self, r, at);
     }
     Session_sent(self, n);
@@ -2005,27 +2015,27 @@ static bool Session_copyAliased(Session *self, OutMsg *r) {
   if ((most > (CONFIG_MGOS_MQTT_TX_BUF_SIZE - self->txLen)) || (smax > 0 && most > smax)) {
     return false;
   }
-#line 1734 "ts-src/mqtt/session.ts"
+#line 1744 "ts-src/mqtt/session.ts"
   uint32_t a = V5State_outAlias(&self->v5s[0], Session_recTopic(self, r));
   if (a == 0) {
     return false;
   }
-#line 1736 "ts-src/mqtt/session.ts"
+#line 1746 "ts-src/mqtt/session.ts"
   bool bound = (int32_t)(a & 0x10000u) != 0;
   uint32_t at = self->txLen;
   uint32_t n = session5_putAliased(rt_subarray(RT_BYTES(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE), at, UINT32_MAX), m, r->qos, (uint16_t)a, bound);
   if (n == 0) {
     return false;
   }
-#line 1740 "ts-src/mqtt/session.ts"
+#line 1750 "ts-src/mqtt/session.ts"
   if (bound) {
     self->v5s[0].aliasHits++;
   }
-#line 1741 "ts-src/mqtt/session.ts"
+#line 1751 "ts-src/mqtt/session.ts"
   if (r->sent) {
     rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) | 0x8));
   }
-#line 1742 "ts-src/mqtt/session.ts"
+#line 1752 "ts-src/mqtt/session.ts"
   Session_retainOut(self, r, at);
   Session_sent(self, n);
   return true;
@@ -2040,9 +2050,9 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   rt_bytes m = RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE);
   uint32_t at = r->off;
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, (q == 0) ? session__s52 : session__s53, Session_recTopic(self, r), r->packetId);
+    Session_log(self, LogLevel_WARN, (q == 0) ? session__s50 : session__s51, Session_recTopic(self, r), r->packetId);
   }
-#line 1756 "ts-src/mqtt/session.ts"
+#line 1766 "ts-src/mqtt/session.ts"
   if (q > 0) {
     rt_bytes_set(m, at, (uint8_t)((rt_bytes_get(m, at) & 0xf9) | (q << 1)));
     r->qos = q;
@@ -2055,7 +2065,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
   while ((rt_bytes_get(m, rt_idx_add(at, h)) & 0x80) != 0) {
     h++;
   }
-#line 1766 "ts-src/mqtt/session.ts"
+#line 1776 "ts-src/mqtt/session.ts"
   h++;
   uint32_t rem = r->len - h;
   uint32_t h2 = 1u + codec_remainingLengthSize(rem - 2u);
@@ -2076,7 +2086,7 @@ static void Session_downgradeRec(Session *self, OutMsg *r, uint8_t q) {
       o->off = o->off - gap;
     }
   }
-#line 1784 "ts-src/mqtt/session.ts"
+#line 1794 "ts-src/mqtt/session.ts"
   r->len = n;
   r->qos = 0;
   r->sent = false; // a QoS 0 PUBLISH has no DUP [MQTT-3.3.1-2]
@@ -2090,10 +2100,10 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
   if ((!Session_isV5(self) || self->v5s[0].retainAvailable) || ((rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0x1) == 0)) {
     return;
   }
-#line 1795 "ts-src/mqtt/session.ts"
+#line 1805 "ts-src/mqtt/session.ts"
   rt_set_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at, (uint8_t)(rt_get_u8(self->tx, CONFIG_MGOS_MQTT_TX_BUF_SIZE, at) & 0xfe));
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, session__s54, Session_recTopic(self, r), r->packetId);
+    Session_log(self, LogLevel_WARN, session__s52, Session_recTopic(self, r), r->packetId);
   }
 }
 
@@ -2101,19 +2111,19 @@ static void Session_retainOut(Session *self, OutMsg *r, uint32_t at) {
    *  Wildcard / Shared Subscription Available 0) is not sent: it stands
    *  refused (granted = that reason code, as a SUBACK would say), with a
    *  warning, and is tried again on the next connection. */
-#line 1803 "ts-src/mqtt/session.ts"
+#line 1813 "ts-src/mqtt/session.ts"
 static void Session_refuseUnsupportedSubs(Session *self) {
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     if (s->state != SubState_SUB_PENDING) {
       continue;
     }
-#line 1807 "ts-src/mqtt/session.ts"
+#line 1817 "ts-src/mqtt/session.ts"
     uint8_t code = V5State_subRefusal(&self->v5s[0], Sub_view(s));
     if (code == 0) {
       continue;
     }
-#line 1809 "ts-src/mqtt/session.ts"
+#line 1819 "ts-src/mqtt/session.ts"
     s->state = SubState_ACTIVE;
     s->packetId = 0;
     s->granted = code;
@@ -2127,7 +2137,7 @@ static void Session_refuseUnsupportedSubs(Session *self) {
    *  offline policy (QUEUE_FULL, OUTBOX_FULL) or, MQTT 5, a message larger
    *  than the broker takes (TOO_BIG_FOR_SERVER). The event has its id, QoS,
    *  reason, topic and payload. */
-#line 1820 "ts-src/mqtt/session.ts"
+#line 1830 "ts-src/mqtt/session.ts"
 static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   OutMsg *r = &self->recs[i];
   uint16_t id = r->packetId;
@@ -2151,16 +2161,16 @@ static void Session_dropRec(Session *self, uint32_t i, uint8_t reason) {
   rt_bytes t = self->evDropTopic;
   if (reason == MGOS_MQTT_DROP_TOO_BIG_FOR_SERVER) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, session__s55, t, id);
+      Session_log(self, LogLevel_WARN, session__s53, t, id);
     }
-#line 1843 "ts-src/mqtt/session.ts"
+#line 1853 "ts-src/mqtt/session.ts"
   } else {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_log(self, LogLevel_WARN, session__s56, t, id);
+      Session_log(self, LogLevel_WARN, session__s54, t, id);
     }
   }
   // Out of every queue while the handler runs (it may publish), freed after.
-#line 1847 "ts-src/mqtt/session.ts"
+#line 1857 "ts-src/mqtt/session.ts"
   r->state = RecState_FREE;
   Session_emit(self, SessionEvent_DROPPED, NULL);
   self->evDropTopic = RT_NOBYTES;
@@ -2179,26 +2189,26 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (self->state != SessionState_CONNECTED) {
     return false;
   }
-#line 1863 "ts-src/mqtt/session.ts"
+#line 1873 "ts-src/mqtt/session.ts"
   while (self->ackCount > 0) {
     uint32_t a = rt_get_u32(self->acks, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS, self->ackHead);
     uint32_t n = 0;
     if (Session_isV5(self)) {
       rt_bytes tmp = Session_txFree(self);
       n = codec5_encodeAck5(tmp, (uint8_t)((a >> 16) & 0xff), (uint16_t)a, (uint8_t)(a >> 24), Session_noProps(self));
-#line 1867 "ts-src/mqtt/session.ts"
+#line 1877 "ts-src/mqtt/session.ts"
     } else {
       n = codec_writeAck(Session_txFree(self), (uint8_t)(a >> 16), (uint16_t)a);
     }
-#line 1868 "ts-src/mqtt/session.ts"
+#line 1878 "ts-src/mqtt/session.ts"
     if (n == 0) {
       return false;
     }
-#line 1869 "ts-src/mqtt/session.ts"
+#line 1879 "ts-src/mqtt/session.ts"
     if (Session_isV5(self)) {
       V5State_ackSent(&self->v5s[0], (uint8_t)((a >> 16) & 0xff), (uint8_t)(a >> 24));
     }
-#line 1870 "ts-src/mqtt/session.ts"
+#line 1880 "ts-src/mqtt/session.ts"
     Session_sent(self, n);
     self->ackHead = rt_mod_u32(self->ackHead + 1u, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
     self->ackCount = self->ackCount - 1u;
@@ -2206,18 +2216,18 @@ static bool Session_pumpAcksAndSubs(Session *self) {
   if (Session_isV5(self)) {
     Session_refuseUnsupportedSubs(self);
   }
-#line 1875 "ts-src/mqtt/session.ts"
+#line 1885 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     Sub *s = &self->subs[i];
     bool sub = s->state == SubState_SUB_PENDING;
     if (!sub && s->state != SubState_UNSUB_PENDING) {
       continue;
     }
-#line 1879 "ts-src/mqtt/session.ts"
+#line 1889 "ts-src/mqtt/session.ts"
     if (s->packetId == 0) {
       s->packetId = Session_nextPacketId(self);
     }
-#line 1880 "ts-src/mqtt/session.ts"
+#line 1890 "ts-src/mqtt/session.ts"
     rt_bytes free = Session_txFree(self);
     rt_bytes filter = Sub_view(s);
     uint32_t n = 0;
@@ -2235,7 +2245,7 @@ static bool Session_pumpAcksAndSubs(Session *self) {
     if (n == 0) {
       return false;
     }
-#line 1895 "ts-src/mqtt/session.ts"
+#line 1905 "ts-src/mqtt/session.ts"
     s->state = (uint8_t)(s->state + 1); // SUB_SENT or UNSUB_SENT
     Session_sent(self, n);
   }
@@ -2249,7 +2259,7 @@ void Session_queueAck(Session *self, uint8_t type, uint16_t id) {
 /** queueAck() with an MQTT 5 reason code (bits 24-31 of the queue entry). */
 static void Session_queueAckReason(Session *self, uint8_t type, uint16_t id, uint8_t reason) {
   if (self->ackCount >= CONFIG_MGOS_MQTT_MAX_PENDING_ACKS) {
-    Session_close(self, session_txt(session__s57));
+    Session_close(self, session_txt(session__s55));
     return;
   }
   uint32_t slot = rt_mod_u32(self->ackHead + self->ackCount, CONFIG_MGOS_MQTT_MAX_PENDING_ACKS);
@@ -2265,17 +2275,17 @@ static bool Session_aliasIn(Session *self, Packet *p) {
   if (bad == 0) {
     return true;
   }
-#line 1922 "ts-src/mqtt/session.ts"
-  const char *why = session_txt(session__s58);
+#line 1932 "ts-src/mqtt/session.ts"
+  const char *why = session_txt(session__s56);
   if (bad == Reason_TOPIC_ALIAS_INVALID) {
-    why = session_txt(session__s59);
+    why = session_txt(session__s57);
   }
   // The table holds TOPIC_ALIASES x TOPIC_ALIAS_LEN bytes of topics in all.
-#line 1925 "ts-src/mqtt/session.ts"
+#line 1935 "ts-src/mqtt/session.ts"
   if (bad == Reason_IMPLEMENTATION_SPECIFIC_ERROR) {
-    why = session_txt(session__s60);
+    why = session_txt(session__s58);
   }
-#line 1926 "ts-src/mqtt/session.ts"
+#line 1936 "ts-src/mqtt/session.ts"
   Session_protocolError(self, bad, why);
   return false;
 }
@@ -2287,10 +2297,10 @@ static bool Session_rxQuotaTake(Session *self) {
   if (!Session_isV5(self)) {
     return true;
   }
-#line 1935 "ts-src/mqtt/session.ts"
+#line 1945 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->inUnacked >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
-    Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s61));
+    Session_protocolError(self, Reason_RECEIVE_MAXIMUM_EXCEEDED, session_txt(session__s59));
     return false;
   }
   v->inUnacked++;
@@ -2303,13 +2313,13 @@ static uint32_t Session_wireLen(Session *self, OutMsg *r) {
   if ((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || (r->v5 == Session_isV5(self))) || r->len == 0) {
     return r->len;
   }
-#line 1948 "ts-src/mqtt/session.ts"
+#line 1958 "ts-src/mqtt/session.ts"
   return session5_convertedSize(rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len), r->qos, r->v5);
 }
 
 // ---------------------------------------------------------------- helpers
 /** The scratch properties, emptied. */
-#line 1954 "ts-src/mqtt/session.ts"
+#line 1964 "ts-src/mqtt/session.ts"
 static Props5 *Session_noProps(Session *self) {
   Props5 *p = &self->v5s[0].props;
   Props5_reset(p);
@@ -2323,7 +2333,7 @@ static void Session_logAckReason(Session *self, Packet *p) {
   if (code < 0x80) {
     return;
   }
-#line 1965 "ts-src/mqtt/session.ts"
+#line 1975 "ts-src/mqtt/session.ts"
   V5State_takeReason(&self->v5s[0]);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     Session_log(self, LogLevel_WARN, packet5_reasonName(p->type, code), V5State_reasonString(&self->v5s[0]), p->packetId);
@@ -2331,15 +2341,15 @@ static void Session_logAckReason(Session *self, Packet *p) {
 }
 
 /** MQTT 5: the broker ends the connection, saying why (3.14). */
-#line 1970 "ts-src/mqtt/session.ts"
+#line 1980 "ts-src/mqtt/session.ts"
 static void Session_onDisconnect5(Session *self) {
   V5State *v = &self->v5s[0];
   V5State_takeReason(v);
   const char *why = (CONFIG_MGOS_MQTT_LOG_LEVEL == 0) ? session__s0 : packet5_reasonName(PacketType_DISCONNECT, v->pkt.reasonCode);
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-    Session_log(self, LogLevel_WARN, session__s62, V5State_reasonString(v), v->pkt.reasonCode);
+    Session_log(self, LogLevel_WARN, session__s60, V5State_reasonString(v), v->pkt.reasonCode);
   }
-#line 1975 "ts-src/mqtt/session.ts"
+#line 1985 "ts-src/mqtt/session.ts"
   uint32_t ep = self->epoch;
   Session_emit(self, SessionEvent_DISCONNECT, &v->pkt.base);
   if (self->epoch == ep) {
@@ -2350,19 +2360,19 @@ static void Session_onDisconnect5(Session *self) {
 /** MQTT 5: sends AUTH (3.15) with `reason` and Authentication Data, the
    *  method being the CONNECT's. False when not MQTT 5, no method was set,
    *  or it does not fit tx now. */
-#line 1983 "ts-src/mqtt/session.ts"
+#line 1993 "ts-src/mqtt/session.ts"
 bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t data_len) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 1984 "ts-src/mqtt/session.ts"
+#line 1994 "ts-src/mqtt/session.ts"
   if (!Session_isV5(self)) {
     return false;
   }
-#line 1985 "ts-src/mqtt/session.ts"
+#line 1995 "ts-src/mqtt/session.ts"
   V5State *v = &self->v5s[0];
   if (v->authMethodLen == 0 || self->state == SessionState_DISCONNECTED) {
     return false;
   }
-#line 1987 "ts-src/mqtt/session.ts"
+#line 1997 "ts-src/mqtt/session.ts"
   Props5 *p = Session_noProps(self);
   p->authMethod = rt_subarray(RT_BYTES(v->authMethod, session5_STR_ROOM), 0, v->authMethodLen);
   Props5_set(p, PropId_AUTH_METHOD);
@@ -2375,7 +2385,7 @@ bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t
   if (n == 0) {
     return false;
   }
-#line 1997 "ts-src/mqtt/session.ts"
+#line 2007 "ts-src/mqtt/session.ts"
   Session_sent(self, n);
   return true;
 }
@@ -2385,7 +2395,7 @@ bool Session_sendAuth_v(Session *self, uint8_t reason, uint8_t *data_p, uint32_t
    *  protocol error. */
 static void Session_onAuth5(Session *self) {
   if (self->v5s[0].authMethodLen == 0) {
-    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s63));
+    Session_protocolError(self, Reason_PROTOCOL_ERROR, session_txt(session__s61));
     return;
   }
   V5State_takeReason(&self->v5s[0]);
@@ -2410,7 +2420,7 @@ static void Session_emit(Session *self, int32_t ev, Packet *p) {
   }
 }
 
-#line 2029 "ts-src/mqtt/session.ts"
+#line 2039 "ts-src/mqtt/session.ts"
 static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
   uint32_t ep = self->epoch;
   Session_emit(self, ev, p);
@@ -2420,7 +2430,7 @@ static void Session_emitThenPump(Session *self, int32_t ev, Packet *p) {
 }
 
 /** log() without a detail. @log */
-#line 2036 "ts-src/mqtt/session.ts"
+#line 2046 "ts-src/mqtt/session.ts"
 static void Session_logNum(Session *self, int32_t level, const char *msg, int32_t num) {
   Session_log(self, level, msg, RT_NOBYTES, num);
 }
@@ -2428,7 +2438,7 @@ static void Session_logNum(Session *self, int32_t level, const char *msg, int32_
 /** A log line through onLog; left out of builds below its level. @log */
 static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len, int32_t num) {
   rt_bytes detail = RT_BYTES(detail_p, detail_len);
-#line 2042 "ts-src/mqtt/session.ts"
+#line 2052 "ts-src/mqtt/session.ts"
   SessionLogFn f = self->onLog;
   if (f != NULL) {
     f(self, level, msg, detail, num);
@@ -2436,7 +2446,7 @@ static void Session_log_v(Session *self, int32_t level, const char *msg, uint8_t
 }
 
 /** Connection gone: settle the session state per clean_session and emit CLOSE. */
-#line 2047 "ts-src/mqtt/session.ts"
+#line 2057 "ts-src/mqtt/session.ts"
 static void Session_enterDisconnected(Session *self, const char *reason) {
   // A message cut off while a handler took its fragments: a last PART with
   // no data tells it the rest will not come (the broker resends QoS 1/2
@@ -2457,7 +2467,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
       return;
     }
   }
-#line 2065 "ts-src/mqtt/session.ts"
+#line 2075 "ts-src/mqtt/session.ts"
   self->wasConnected = self->state >= SessionState_CONNECTED; // or DISCONNECTING
   self->state = SessionState_DISCONNECTED;
   self->epoch++;
@@ -2485,9 +2495,9 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
     if (r->state >= RecState_WAIT_PUBACK) {
       if (clean && r->state == RecState_WAIT_PUBCOMP) {
         if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-          Session_log(self, LogLevel_WARN, session__s64, Session_recTopic(self, r), r->packetId);
+          Session_log(self, LogLevel_WARN, session__s62, Session_recTopic(self, r), r->packetId);
         }
-#line 2092 "ts-src/mqtt/session.ts"
+#line 2102 "ts-src/mqtt/session.ts"
         Session_freeRec(self, i);
         continue;
       }
@@ -2502,7 +2512,7 @@ static void Session_enterDisconnected(Session *self, const char *reason) {
   if (clean) {
     self->rxQos2Count = 0;
   }
-#line 2104 "ts-src/mqtt/session.ts"
+#line 2114 "ts-src/mqtt/session.ts"
   self->closeReason = reason;
   Session_emit(self, SessionEvent_CLOSE, NULL);
 }
@@ -2524,13 +2534,13 @@ static bool Session_idInUse(Session *self, uint16_t id) {
       return true;
     }
   }
-#line 2121 "ts-src/mqtt/session.ts"
+#line 2131 "ts-src/mqtt/session.ts"
   for (uint32_t i = 0; i < self->subCount; i++) {
     if (self->subs[i].packetId == id) {
       return true;
     }
   }
-#line 2122 "ts-src/mqtt/session.ts"
+#line 2132 "ts-src/mqtt/session.ts"
   return false;
 }
 
@@ -2540,7 +2550,7 @@ static int32_t Session_findRec(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2129 "ts-src/mqtt/session.ts"
+#line 2139 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2550,7 +2560,7 @@ static int32_t Session_findSub(Session *self, uint16_t id, uint8_t state) {
       return rt_i32_of(i);
     }
   }
-#line 2136 "ts-src/mqtt/session.ts"
+#line 2146 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2559,7 +2569,7 @@ static rt_bytes Session_recTopic(Session *self, OutMsg *r) {
   if (r->len < 4) {
     return RT_NOBYTES;
   }
-#line 2142 "ts-src/mqtt/session.ts"
+#line 2152 "ts-src/mqtt/session.ts"
   rt_bytes m = rt_subarray(RT_BYTES(self->store, CONFIG_MGOS_MQTT_STORE_SIZE), r->off, r->off + r->len);
   uint32_t k = Session_topicOffset(self, r);
   uint32_t tl = (uint32_t)((rt_bytes_get(m, rt_idx64((int64_t)k - 2)) << 8) | rt_bytes_get(m, rt_idx64((int64_t)k - 1)));
@@ -2588,7 +2598,7 @@ static uint32_t Session_topicOffset(Session *self, OutMsg *r) {
   while (k < 5 && ((rt_bytes_get(m, k) & 0x80) != 0)) {
     k++;
   }
-#line 2168 "ts-src/mqtt/session.ts"
+#line 2178 "ts-src/mqtt/session.ts"
   return k + 3u;
 }
 
@@ -2611,7 +2621,7 @@ static void Session_releaseBytes(Session *self, OutMsg *r) {
 }
 
 /** Removes record i, keeping the others in publish order. */
-#line 2188 "ts-src/mqtt/session.ts"
+#line 2198 "ts-src/mqtt/session.ts"
 static void Session_freeRec(Session *self, uint32_t i) {
   Session_persist(self, StoreOp_DEL, &self->recs[i]);
   Session_releaseBytes(self, &self->recs[i]);
@@ -2622,7 +2632,7 @@ static void Session_freeRec(Session *self, uint32_t i) {
 }
 
 /** Removes subscription i, keeping the others in the order they were added. */
-#line 2197 "ts-src/mqtt/session.ts"
+#line 2207 "ts-src/mqtt/session.ts"
 static void Session_freeSub(Session *self, uint32_t i) {
   for (uint32_t j = i; ((int64_t)j + 1) < self->subCount; j++) {
     self->subs[j] = self->subs[rt_idx_add(j, 1)];
@@ -2645,7 +2655,7 @@ static int32_t Session_rxQos2Index(Session *self, uint16_t id) {
       return rt_i32_of(i);
     }
   }
-#line 2215 "ts-src/mqtt/session.ts"
+#line 2225 "ts-src/mqtt/session.ts"
   return -1;
 }
 
@@ -2659,12 +2669,12 @@ static void Session_rxQos2Add(Session *self, uint16_t id) {
   if (Session_rxQos2Has(self, id)) {
     return;
   }
-#line 2226 "ts-src/mqtt/session.ts"
+#line 2236 "ts-src/mqtt/session.ts"
   if (self->rxQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
-      Session_logNum(self, LogLevel_WARN, session__s65, self->rxQos2[0]);
+      Session_logNum(self, LogLevel_WARN, session__s63, self->rxQos2[0]);
     }
-#line 2228 "ts-src/mqtt/session.ts"
+#line 2238 "ts-src/mqtt/session.ts"
     Session_rxQos2Forget(self, self->rxQos2[0]);
   }
   rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->rxQos2Count, id);
@@ -2678,11 +2688,11 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
   if (k < 0) {
     return false;
   }
-#line 2239 "ts-src/mqtt/session.ts"
+#line 2249 "ts-src/mqtt/session.ts"
   for (uint32_t j = (uint32_t)k; (j < ((int64_t)CONFIG_MGOS_MQTT_MAX_RX_QOS2 - 1)) && ((j + 1) < self->rxQos2Count); j++) {
     rt_set_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j, rt_get_u16(self->rxQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, j + 1));
   }
-#line 2240 "ts-src/mqtt/session.ts"
+#line 2250 "ts-src/mqtt/session.ts"
   self->rxQos2Count = self->rxQos2Count - 1u;
   return true;
 }
@@ -2692,34 +2702,34 @@ static bool Session_rxQos2Forget(Session *self, uint16_t id) {
  *  of the file, out of line: a literal's section in the object is that of the
  *  first function using it, and connectWith() shares one of these words, so
  *  placed first they would all be linked with connectWith.) */
-#line 2250 "ts-src/mqtt/session.ts"
+#line 2260 "ts-src/mqtt/session.ts"
 static const char *session_configStringsError_v(uint8_t *clientId_p, uint32_t clientId_len, uint8_t *user_p, uint32_t user_len, uint8_t *pass_p, uint32_t pass_len, uint8_t *willTopic_p, uint32_t willTopic_len, uint8_t *willMessage_p, uint32_t willMessage_len) {
   rt_bytes clientId = RT_BYTES(clientId_p, clientId_len);
   rt_bytes user = RT_BYTES(user_p, user_len);
   rt_bytes pass = RT_BYTES(pass_p, pass_len);
   rt_bytes willTopic = RT_BYTES(willTopic_p, willTopic_len);
   rt_bytes willMessage = RT_BYTES(willMessage_p, willMessage_len);
-#line 2251 "ts-src/mqtt/session.ts"
+#line 2261 "ts-src/mqtt/session.ts"
   uint32_t total = (((clientId.len + user.len) + pass.len) + willTopic.len) + willMessage.len;
   if (total > CONFIG_MGOS_MQTT_CONFIG_STR_SIZE) {
-    return session_txt(session__s66);
+    return session_txt(session__s64);
   }
-#line 2253 "ts-src/mqtt/session.ts"
+#line 2263 "ts-src/mqtt/session.ts"
   if (((clientId.len > 65535 || user.len > 65535) || pass.len > 65535) || willMessage.len > 65535) {
-    return session_txt(session__s67);
+    return session_txt(session__s65);
   }
   if (willTopic.len > 0 && !topic_sendableTopic(willTopic, false)) {
-    return session_txt(session__s68);
+    return session_txt(session__s66);
   }
   // MQTT-3.1.2-22: a password needs a user name; MQTT-1.5.3: strings are UTF-8.
-#line 2258 "ts-src/mqtt/session.ts"
+#line 2268 "ts-src/mqtt/session.ts"
   if (pass.len > 0 && user.len == 0) {
     return session_txt(session__s7);
   }
-#line 2259 "ts-src/mqtt/session.ts"
+#line 2269 "ts-src/mqtt/session.ts"
   if (!topic_validUtf8(clientId) || !topic_validUtf8(user)) {
-    return session_txt(session__s69);
+    return session_txt(session__s67);
   }
-#line 2260 "ts-src/mqtt/session.ts"
+#line 2270 "ts-src/mqtt/session.ts"
   return NULL;
 }
