@@ -48,13 +48,14 @@ void port_random_fill_v(uint8_t *dst_p, uint32_t dst_len) {
   rt_bytes dst = {dst_p, dst_len};
   for (uint32_t i = 0; i < dst.len; i++) dst.p[i] = (uint8_t)port_rand();
 }
-/* The last log line's message text (the tests check what a refusal says). */
+/* The last log line's message text (the tests check what a refusal says),
+ * and the whole line, message and detail. */
 static char last_log[96];
+static char last_line[160];
 void port_log_v(int32_t level, const char *msg, uint8_t *detail_p, uint32_t detail_len) {
-  rt_bytes detail = {detail_p, detail_len};
   (void)level;
-  (void)detail;
   snprintf(last_log, sizeof(last_log), "%s", msg);
+  snprintf(last_line, sizeof(last_line), "%s%.*s", msg, (int) detail_len, detail_p != NULL ? (const char *) detail_p : "");
 }
 int32_t port_net_connect_v(int32_t slot, uint8_t *host_p, uint32_t host_len, uint16_t port, int32_t tls_slot) {
   rt_bytes host = {host_p, host_len};
@@ -173,8 +174,17 @@ typedef struct {
 } Call;
 static Call calls[32];
 static int ncalls;
+/* Messages whose broker-side fields (CONNECT's, which a client never
+ * receives) were not {NULL, 0}, as Mongoose's zeroed message has them. */
+static int nunzeroed;
+
+static bool zero_str(struct mg_str s) { return s.p == NULL && s.len == 0; }
 
 static void record(char who, int ev, struct mg_mqtt_message *m) {
+  if (m != NULL && who != 's' &&
+      !(zero_str(m->protocol_name) && zero_str(m->client_id) && zero_str(m->will_topic) && zero_str(m->will_message) &&
+        zero_str(m->user_name) && zero_str(m->password)))
+    nunzeroed++;
   if (ncalls >= 32) return;
   calls[ncalls].who = who;
   calls[ncalls].ev = ev;
@@ -248,6 +258,33 @@ static void test_sec_to_ms(void) {
   TEST_ASSERT_EQUAL_UINT32(4294967295u, conn_secToMs(4294968.0)); /* saturates */
   TEST_ASSERT_EQUAL_UINT32(4294967295u, conn_secToMs(1e300));
   for (uint32_t ms = 1; ms < 200000; ms += 7) TEST_ASSERT_EQUAL_UINT32(ms, conn_secToMs((double) ms / 1000.0));
+}
+
+/* The session's log lines as conn formats them in C: "<msg>: <detail> (<num>)",
+ * unprintable bytes as '.', the detail cut at 64 bytes, numbers in decimal
+ * with their sign (written right to left), each part only when present. */
+static void test_session_log_format(void) {
+  Session *s = &mgos_mqtt_get_global()->session;
+  static const struct { int32_t num; const char *want; } nums[] = {
+      {7, "m: d (7)"}, {10, "m: d (10)"}, {65535, "m: d (65535)"}, {1000000000, "m: d (1000000000)"},
+      {2147483647, "m: d (2147483647)"}, {-3, "m: d (-3)"}, {INT32_MIN, "m: d (-2147483648)"}};
+  uint8_t d[100];
+  char want[160];
+  for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+    s->onLog(s, 0, "m", RT_BYTES((uint8_t *) "d", 1), nums[i].num);
+    TEST_ASSERT_EQUAL_STRING(nums[i].want, last_line);
+  }
+  s->onLog(s, 0, "m", RT_NOBYTES, 0);
+  TEST_ASSERT_EQUAL_STRING("m", last_line);
+  s->onLog(s, 0, "m", RT_NOBYTES, 42);
+  TEST_ASSERT_EQUAL_STRING("m (42)", last_line);
+  s->onLog(s, 0, "m", RT_BYTES((uint8_t *) "a\x01\x7f\xc3\xa9~ z", 8), 0);
+  TEST_ASSERT_EQUAL_STRING("m: a....~ z", last_line);
+  /* A long detail: its first 64 bytes, then the number. */
+  for (size_t i = 0; i < sizeof(d); i++) d[i] = (uint8_t) ('A' + i % 26);
+  snprintf(want, sizeof(want), "m: %.64s (-2147483648)", (const char *) d);
+  s->onLog(s, 0, "m", RT_BYTES(d, sizeof(d)), INT32_MIN);
+  TEST_ASSERT_EQUAL_STRING(want, last_line);
 }
 
 static void test_backoff_and_failover(void) {
@@ -334,6 +371,7 @@ static void test_dispatch(void) {
   TEST_ASSERT_EQUAL_INT(0, pull(0));
   back(0, PacketType_PUBREL, 11);
   TEST_ASSERT_EQUAL_INT(0, pull(0));
+  TEST_ASSERT_EQUAL_INT(0, nunzeroed);
 }
 
 static void test_publish_acks_and_max_qos(void) {
@@ -550,6 +588,7 @@ int main(void) {
   UNITY_BEGIN();
   RUN_TEST(test_constants_and_helpers);
   RUN_TEST(test_sec_to_ms);
+  RUN_TEST(test_session_log_format);
   RUN_TEST(test_backoff_and_failover);
   RUN_TEST(test_dispatch);
   RUN_TEST(test_publish_acks_and_max_qos);

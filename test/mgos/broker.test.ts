@@ -83,7 +83,7 @@ test("Node client against mosquitto: connect, sub, pub QoS 0/1/2, receive", { ti
   mgos_mqtt_add_global_handler((_nc: mg_connection, ev: number, evd: unknown) => {
     if (ev === MG_EV.POLL) return; // ev_data is the poll's time, not a message
     const m = evd as mg_mqtt_message | null;
-    evs.push({ ev, topic: m ? m.topic.p.slice(0, m.topic.len) : "", payload: m ? m.payload.p : "", qos: m ? m.qos : -1, id: m ? m.message_id : 0 });
+    evs.push({ ev, topic: m ? m.topic.p!.slice(0, m.topic.len) : "", payload: m ? m.payload.p! : "", qos: m ? m.qos : -1, id: m ? m.message_id : 0 });
   }, null);
   const got: { topic: string; msg: string }[] = [];
   mgos_mqtt_sub("it/#", (_nc, topic, tl, msg, ml) => { got.push({ topic: topic.slice(0, tl), msg: msg.slice(0, ml) }); }, null);

@@ -27,7 +27,7 @@ function recorder(who: string) {
     if (ev === MG_EV.POLL) return; // its ev_data is the time
     const m = evd as mg_mqtt_message | null;
     calls.push({
-      who, ev, topic: m ? m.topic.p.slice(0, m.topic.len) : "", len: m ? m.payload.len : 0, data: m ? m.payload.p : "",
+      who, ev, topic: m ? m.topic.p!.slice(0, m.topic.len) : "", len: m ? m.payload.len : 0, data: m ? m.payload.p! : "",
       off: m ? m.current_data_offset : -1, total: m ? m.total_data_len : -1, id: m ? m.message_id : -1,
     });
   };

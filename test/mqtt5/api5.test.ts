@@ -43,8 +43,8 @@ test("MQTT 5 API: properties both ways, subscription options, CONNECT extras, DI
     const m = evd as mg_mqtt_message;
     const users: string[] = [];
     const k = new mg_str(), v = new mg_str();
-    for (let i = 0; m.props && mgos_mqtt_props_user(m.props, i, k, v); i++) users.push(`${k.p.slice(0, k.len)}=${v.p.slice(0, v.len)}`);
-    evs.push({ ev, topic: m.topic.p.slice(0, m.topic.len), payload: m.payload.p.slice(0, m.payload.len), props: m.props, users,
+    for (let i = 0; m.props && mgos_mqtt_props_user(m.props, i, k, v); i++) users.push(`${k.p!.slice(0, k.len)}=${v.p!.slice(0, v.len)}`);
+    evs.push({ ev, topic: m.topic.p!.slice(0, m.topic.len), payload: m.payload.p!.slice(0, m.payload.len), props: m.props, users,
       sid: m.props ? m.props.subscription_id : -1 });
   };
   config("mqtt.enable=true", `mqtt.server=127.0.0.1:${w.port}`, "mqtt.protocol_version=5", "mqtt.client_id=api5",

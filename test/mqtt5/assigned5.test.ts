@@ -35,7 +35,7 @@ test("assigned client id: reused on reconnect, the session resumes", { skip, tim
     "mqtt.session_expiry=60", "mqtt.reconnect_timeout_min=0.2", "mqtt.reconnect_timeout_max=0.5");
   const c = mgos_mqtt_get_global();
   mgos_mqtt_conn_sub(c, "asg5/in", 1, (_nc: mg_connection, ev: number, evd: unknown) => {
-    if (ev === MG_EV.MQTT_PUBLISH) { const m = evd as mg_mqtt_message; got.push(m.payload.p.slice(0, m.payload.len)); }
+    if (ev === MG_EV.MQTT_PUBLISH) { const m = evd as mg_mqtt_message; got.push(m.payload.p!.slice(0, m.payload.len)); }
   }, null);
   mgos_mqtt_init();
   np.start();
@@ -46,7 +46,7 @@ test("assigned client id: reused on reconnect, the session resumes", { skip, tim
   const assigned: string = w.of("s2c", "connack")[0].properties.assignedClientIdentifier;
   assert.ok(assigned && assigned.length > 0, "mosquitto assigned an id");
   const info = mgos_mqtt_conn_v5_info(c)!;
-  assert.equal(info.assigned_client_id.p.slice(0, info.assigned_client_id.len), assigned);
+  assert.equal(info.assigned_client_id.p!.slice(0, info.assigned_client_id.len), assigned);
 
   // The network fails; a message for the subscription is published meanwhile.
   w.cut();

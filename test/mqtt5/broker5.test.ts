@@ -32,7 +32,7 @@ function watch(): void {
     if (ev === MG_EV.POLL) return;
     const m = evd as mg_mqtt_message | null;
     evs.push({
-      ev, topic: m && m.topic ? m.topic.p.slice(0, m.topic.len) : "", payload: m && m.payload ? m.payload.p : "",
+      ev, topic: m && m.topic ? m.topic.p!.slice(0, m.topic.len) : "", payload: m && m.payload ? m.payload.p! : "",
       reason: m && m.reason_code !== undefined ? m.reason_code : -1, id: m ? m.message_id : 0, ret: m ? m.connack_ret_code : -1,
     });
   }, null);

@@ -25,9 +25,9 @@ interface Ev { ev: number; topic: string; payload: Buffer; reason: number; off: 
 const evs: Ev[] = [];
 function record(ev: number, evd: unknown): void {
   const m = evd as mg_mqtt_message | null;
-  const pl = m && m.payload.len > 0 ? Buffer.from(m.payload.p.slice(0, m.payload.len), "latin1") : Buffer.alloc(0);
-  const ct = m && m.props ? m.props.content_type.p.slice(0, m.props.content_type.len) : "";
-  evs.push({ ev, topic: m ? m.topic.p.slice(0, m.topic.len) : "", payload: pl, reason: m ? m.reason_code : -1,
+  const pl = m && m.payload.len > 0 ? Buffer.from(m.payload.p!.slice(0, m.payload.len), "latin1") : Buffer.alloc(0);
+  const ct = m && m.props ? m.props.content_type.p!.slice(0, m.props.content_type.len) : "";
+  evs.push({ ev, topic: m ? m.topic.p!.slice(0, m.topic.len) : "", payload: pl, reason: m ? m.reason_code : -1,
     off: m ? m.current_data_offset : 0, total: m ? m.total_data_len : 0, ct });
 }
 mgos_mqtt_add_global_handler((_nc: mg_connection, ev: number, evd: unknown) => {
@@ -187,8 +187,8 @@ function fragments(): void {
   assert.ok(mgos_mqtt_global_subscribe_opt("big/#", 1, MGOS_MQTT_SUB.FRAGMENTS, (_nc: mg_connection, ev: number, evd: unknown) => {
     const m = evd as mg_mqtt_message;
     if (ev !== MG_EV.MQTT_PUBLISH_PART && ev !== MG_EV.MQTT_PUBLISH) return;
-    parts.push({ topic: m.topic.p.slice(0, m.topic.len), off: m.current_data_offset, total: m.total_data_len,
-      data: Buffer.from(m.payload.p.slice(0, m.payload.len), "latin1"), ct: m.props ? m.props.content_type.p.slice(0, m.props.content_type.len) : "",
+    parts.push({ topic: m.topic.p!.slice(0, m.topic.len), off: m.current_data_offset, total: m.total_data_len,
+      data: Buffer.from(m.payload.p!.slice(0, m.payload.len), "latin1"), ct: m.props ? m.props.content_type.p!.slice(0, m.props.content_type.len) : "",
       ev, qos: m.qos });
   }, null));
 }

@@ -23,7 +23,7 @@ const evs: Ev[] = [];
 mgos_mqtt_add_global_handler((_nc: mg_connection, ev: number, evd: unknown) => {
   if (ev === MG_EV.POLL) return;
   const m = evd as mg_mqtt_message | null;
-  evs.push({ ev, topic: m ? m.topic.p.slice(0, m.topic.len) : "", payload: m ? m.payload.p : "", reason: m ? m.reason_code : -1 });
+  evs.push({ ev, topic: m ? m.topic.p!.slice(0, m.topic.len) : "", payload: m ? m.payload.p! : "", reason: m ? m.reason_code : -1 });
 }, null);
 
 /** The client's answer to a broker that sends `bad` after CONNACK: a DISCONNECT with `reason`, then a close. */
@@ -108,7 +108,7 @@ test("extended authentication: AUTH 0x18 before the CONNACK, answered through th
     const m = evd as mg_mqtt_message;
     const d = new mg_str();
     conn_auth_data_into(c, d);
-    seen.push(`${m.reason_code} ${d.p.slice(0, d.len)}`);
+    seen.push(`${m.reason_code} ${d.p!.slice(0, d.len)}`);
     conn_auth_continue_bytes(c, 0x18, new Uint8Array(Buffer.from("client-final")));
   }, null);
   // The broker asks once (AUTH 0x18), then accepts when the answer comes.

@@ -30,7 +30,7 @@ const evs: { ev: number; topic: string; total: number }[] = [];
 mgos_mqtt_add_global_handler((_nc: mg_connection, ev: number, evd: unknown) => {
   if (ev === MG_EV.POLL) return;
   const m = evd as mg_mqtt_message | null;
-  evs.push({ ev, topic: m ? m.topic.p.slice(0, m.topic.len) : "", total: m ? m.total_data_len : 0 });
+  evs.push({ ev, topic: m ? m.topic.p!.slice(0, m.topic.len) : "", total: m ? m.total_data_len : 0 });
 }, null);
 
 /** An MQTT.js 5 client on the broker, subscribed to `filter` when given. */
@@ -78,9 +78,9 @@ test("a 100 KiB PUBLISH with properties streamed in fragments under MQTT 5 (QoS 
     if (ev !== MG_EV.MQTT_PUBLISH_PART) return;
     const m = evd as mg_mqtt_message;
     const pr = m.props as mgos_mqtt_props;
-    frags.push({ topic: m.topic.p.slice(0, m.topic.len), off: m.current_data_offset, total: m.total_data_len,
-      data: Buffer.from(m.payload.p.slice(0, m.payload.len), "latin1"), ct: pr.content_type.p.slice(0, pr.content_type.len),
-      ud: `${pr.user_key.p.slice(0, pr.user_key.len)}=${pr.user_value.p.slice(0, pr.user_value.len)}` });
+    frags.push({ topic: m.topic.p!.slice(0, m.topic.len), off: m.current_data_offset, total: m.total_data_len,
+      data: Buffer.from(m.payload.p!.slice(0, m.payload.len), "latin1"), ct: pr.content_type.p!.slice(0, pr.content_type.len),
+      ud: `${pr.user_key.p!.slice(0, pr.user_key.len)}=${pr.user_value.p!.slice(0, pr.user_value.len)}` });
   }, null));
   mgos_mqtt_sub("l5/skip/#", () => undefined, null);
   await connect(b.port, "mqtt.protocol_version=5", "mqtt.client_id=l5-big", "mqtt.max_packet_size=200000");

@@ -176,10 +176,6 @@ export class mgos_mqtt_conn {
    *  so a firmware that never sets a connect_fn links none of that code. */
   connectStep: ConnectStepFn | null = null;
   port: u16 = 0;
-  /** reconnect_timeout_min / _max of cfg [0] and cfg1 [1] in ms, converted
-   *  once when the config is applied (applyTimeouts): no float at run time. */
-  minMs: Uint32Array = new Uint32Array(2);
-  maxMs: Uint32Array = new Uint32Array(2);
   /** Incoming QoS 2 ids whose exchange the application runs (no topic handler
    *  took the PUBLISH): their PUBREL is the application's to answer. */
   appQos2: Uint16Array = new Uint16Array(MAX_RX_QOS2);
@@ -201,7 +197,8 @@ export class mgos_mqtt_conn {
   props5s: mgos_mqtt_props[] = structs(V5_ONE, mgos_mqtt_props);
   /** MQTT 5: what mgos_mqtt_conn_v5_info() returns. */
   info5s: mgos_mqtt_v5_info[] = structs(V5_ONE, mgos_mqtt_v5_info);
-  host: Uint8Array = new Uint8Array(MAX_HOST_LEN);
+  /** The host of the attempt, for WebSocket's Host header (none without WebSocket). */
+  host: Uint8Array = new Uint8Array(WS_SUPPORT !== 0 ? MAX_HOST_LEN : 1);
   /** Copies of the strings of cfg (first half) and cfg1 (second half) when
    *  they came from the application (set_config, create2), not the system config. */
   strs: Uint8Array = new Uint8Array(CONN_STR_SIZE);
@@ -250,7 +247,7 @@ export class mgos_mqtt_conn {
     // As Mongoose OS: a device whose clock is not set yet (no SNTP answer)
     // would fail certificate dates and JWTs: wait, retrying with backoff.
     if (c.require_time && !timeIsSet()) {
-      logMsg(LogLevel.ERROR, "time is not set, not connecting (mqtt.require_time)", noBytes());
+      logMsg(LogLevel.ERROR, "clock not set, waiting (mqtt.require_time)", noBytes());
       this.failed(now);
       return;
     }
@@ -265,7 +262,10 @@ export class mgos_mqtt_conn {
     // (MQTT5_SUPPORT tested here: the linker then drops MQTT 5 when it is compiled out.)
     const ref: Bytes = MQTT5_SUPPORT !== 0 ? serverReferenceTarget(this.session) : noBytes();
     if (ref.length > 0) logMsg(LogLevel.INFO, "following the broker's Server Reference: ", ref);
-    if (!this.parseServer(ref.length > 0 ? ref : sb(c.server), c)) {
+    const srv: Bytes = ref.length > 0 ? ref : sb(c.server);
+    // A view into srv (the port copies it; a valid address has a host).
+    const host: Bytes = this.parseServer(srv, c);
+    if (host.length === 0) {
       this.failed(now);
       return;
     }
@@ -276,9 +276,9 @@ export class mgos_mqtt_conn {
     if (WS_SUPPORT !== 0) this.wss[0].reset();
     this.cloudEvent(MGOS_EVENT.CLOUD_CONNECTING);
     // The server this attempt goes to (a Server Reference's, not the configured one).
-    logMsg(LogLevel.INFO, this.useBackup ? "connecting (mqtt1) to " : "connecting to ", ref.length > 0 ? ref : sb(c.server));
+    logMsg(LogLevel.INFO, this.useBackup ? "connecting (mqtt1) to " : "connecting to ", srv);
     this.net = NetState.CONNECTING;
-    if (netConnect(this.slot, this.host.subarray(0, this.hostLen), this.port, this.tls ? this.slot : -1) < 0) this.connectFailed(now);
+    if (netConnect(this.slot, host, this.port, this.tls ? this.slot : -1) < 0) this.connectFailed(now);
   }
 
   /** The TCP connect could not start or failed: a connect error, then a
@@ -312,12 +312,6 @@ export class mgos_mqtt_conn {
   /** The offline queue settings reach the session as soon as the config does:
    *  publishes before the first connect follow them too. */
   syncOutbox(): void {
-    // The reconnect timeouts of both configs in ms (see minMs).
-    for (let i: u32 = 0; i < 2; i++) {
-      const t: mgos_config_mqtt = i === 0 ? this.cfg : this.cfg1;
-      this.minMs[i] = secToMs(t.reconnect_timeout_min);
-      this.maxMs[i] = secToMs(t.reconnect_timeout_max);
-    }
     const c: mgos_config_mqtt = this.active();
     // The session caps publishes and subscriptions by it (a config re-read included).
     this.session.cfg.maxQos = this.effectiveMaxQos();
@@ -332,9 +326,10 @@ export class mgos_mqtt_conn {
     }
   }
 
-  /** Splits `host`, `host:port`, `[v6]` or `[v6]:port` into host and port.
-   *  Without a port: 8883 when TLS is configured, else 1883. */
-  private parseServer(s: Bytes, c: mgos_config_mqtt): bool {
+  /** Splits `host`, `host:port`, `[v6]` or `[v6]:port` into host (returned,
+   *  a view into `s`; empty when `s` is bad) and port. Without a port: 8883
+   *  when TLS is configured, else 1883. */
+  private parseServer(s: Bytes, c: mgos_config_mqtt): Bytes {
     this.tls = isSet(c.ssl_ca_cert) || isSet(c.ssl_psk_identity);
     // As in the reference, a client certificate alone does not turn TLS on:
     // say so, or a device would silently talk plain TCP.
@@ -347,13 +342,16 @@ export class mgos_mqtt_conn {
     const a: ServerAddr = serverAddr;
     if (splitServer(s, a) !== server_err.OK) {
       logMsg(LogLevel.ERROR, this.useBackup ? "mqtt1.server not set or bad: " : "mqtt.server not set or bad: ", s);
-      return false;
+      return noBytes();
     }
     const h: Bytes = s.subarray(a.hostStart, a.hostEnd);
-    copyBytes(this.host, 0, h);
-    this.hostLen = h.length;
+    // WebSocket's Host header needs it after the TCP connect: a copy.
+    if (WS_SUPPORT !== 0) {
+      copyBytes(this.host, 0, h);
+      this.hostLen = h.length;
+    }
     this.port = u16(a.port !== 0 ? a.port : this.tls ? 8883 : 1883);
-    return true;
+    return h;
   }
 
   /** Copies the config's protocol settings into the session. */
@@ -377,11 +375,13 @@ export class mgos_mqtt_conn {
       return false;
     }
     sc.version = c.protocol_version === 5 ? 5 : 4;
+    // The rest is MQTT 5's alone (a build without it links none of it).
+    if (MQTT5_SUPPORT === 0) return true;
     // -1: as clean_session says (3.1.1's meaning): kept forever, or not at all.
     const se: i32 = c.session_expiry;
     sc.sessionExpiry = se >= 0 ? u32(se) : c.clean_session ? 0 : 0xffffffff;
     sc.maxPacket = c.max_packet_size <= 0 ? 0 : u32(c.max_packet_size);
-    return MQTT5_SUPPORT === 0 || configWill5(this.session, c);
+    return configWill5(this.session, c);
   }
 
   /** The port finished (or failed) the TCP connect. */
@@ -500,21 +500,24 @@ export class mgos_mqtt_conn {
     this.scheduleReconnect(now);
   }
 
+  /** The reconnect timeouts (config doubles, seconds) in ms by integer
+   *  arithmetic (secToMs): no float at run time. */
   private scheduleReconnect(now: u32): void {
-    let b: u32 = this.useBackup ? 1 : 0;
-    if (this.delayMs >= this.maxMs[b] && this.delayMs > 0 && this.otherUsable()) {
+    if (this.delayMs > 0 && this.delayMs >= secToMs(this.active().reconnect_timeout_max) && this.otherUsable()) {
       // Waited the longest delay and failed again: try the other server.
       this.useBackup = !this.useBackup;
-      b = u32(1 - b);
       this.delayMs = 0;
       logMsg(LogLevel.WARN, this.useBackup ? "switching to the backup server mqtt1: " : "switching back to the main server mqtt: ", sb(this.active().server));
     }
     // Double (from 0: the minimum); past 2^31 doubling would wrap: the
     // maximum then. Clamped to max first, then to min, so min wins when
     // max < min.
+    const c: mgos_config_mqtt = this.active();
+    const max: u32 = secToMs(c.reconnect_timeout_max);
+    const min: u32 = secToMs(c.reconnect_timeout_min);
     let d: u32 = this.delayMs > 0x7fffffff ? 0xffffffff : u32(this.delayMs * 2);
-    if (d > this.maxMs[b]) d = this.maxMs[b];
-    if (d < this.minMs[b]) d = this.minMs[b];
+    if (d > max) d = max;
+    if (d < min) d = min;
     this.delayMs = d;
     this.reconnectAt = u32(now + jitter(d));
     this.reconnectPending = true;
@@ -826,20 +829,20 @@ export class mgos_mqtt_conn {
     // The table holds only TOPIC and SUB handlers (addHandler's kinds).
     for (let i: u32 = 0; i < this.nHandlers; i++) {
       const h: mgos_mqtt_handler = this.handlers[i];
+      // A SUB handler has only `sub`, a TOPIC handler only `ev` (maybe NULL).
       const f: mg_event_handler_t | null = h.ev;
-      const isSub: bool = h.kind === HandlerKind.SUB;
+      const g: sub_handler_t | null = h.sub;
       if (ev === SessionEvent.SUBACK) {
         if (h.tag !== this.session.evTag) continue;
       } else {
-        if (ev !== SessionEvent.PUBLISH && (isSub || f === null)) continue;
+        if (ev !== SessionEvent.PUBLISH && f === null) continue;
         if (ev === SessionEvent.PUBLISH_PART && (FRAGMENTS_SUPPORT === 0 || !h.fragments)) continue;
         // A shared subscription ($share/<group>/<filter>) matches by its filter.
         if (!topicMatches(MQTT5_SUPPORT !== 0 ? sharedFilter(this.filterOf(h)) : this.filterOf(h), p!.topic)) continue;
       }
       took = true;
-      const g: sub_handler_t | null = h.sub;
-      if (!isSub) {
-        if (f !== null) f(this.nc, ev, this.msg, h.ud);
+      if (f !== null) {
+        f(this.nc, ev, this.msg, h.ud);
       } else if (g !== null && ev === SessionEvent.PUBLISH) {
         g(this.nc, cstr(p!.topic), i32(p!.topic.length), cstr(p!.payload), i32(p!.payload.length), h.ud);
       }
@@ -1104,9 +1107,10 @@ function stringsFit(c: mgos_config_mqtt): bool {
     if (s !== null) need += u32(strBytes(s).length + 1);
   }
   if (need <= CONN_STR_SIZE) return true;
-  logText.len = 0;
-  logNumber(i32(need));
-  logMsg(LogLevel.ERROR, "config strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ", logText.buf.subarray(0, logText.len));
+  if (LOG_LEVEL > 0) {
+    const end: u32 = putNumber(0, i32(need));
+    logMsg(LogLevel.ERROR, "config strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ", logText.subarray(0, end));
+  }
   return false;
 }
 
@@ -1146,57 +1150,57 @@ function onWsOpen(ud: Ptr, now: u32): bool {
   return c.net === NetState.OPEN && c.wss[0].isOpen();
 }
 
-/** The detail text of a session log line (one static buffer: logs are not
- *  re-entrant): ": " + 64 bytes + " (" + 11 digits and sign + ")" at most. */
-class LogText {
-  buf: Uint8Array = new Uint8Array(80);
-  len: u32 = 0;
-
-  put(c: u8): void {
-    if (this.len < this.buf.length) this.buf[this.len++] = c;
-  }
-}
-
-const logText = new LogText();
+/** The detail text of a session log line, written from the end of one
+ *  static buffer (logs are not re-entrant): ": " + 64 bytes + " (" + sign
+ *  and 10 digits + ")" at most. */
+const LOG_TEXT_SIZE: u32 = 80;
+const logText: Uint8Array = new Uint8Array(LOG_TEXT_SIZE);
 
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. @log */
 function onSessionLog(s: Session, level: i32, msg: string, detail: Bytes, num: i32): void {
-  const t: LogText = logText;
-  t.len = 0;
+  const t: Bytes = logText;
+  let len: u32 = 0;
   if (detail.length > 0) {
-    t.put(0x3a);
-    t.put(0x20);
-    for (let i: u32 = 0; i < detail.length && i < 64; i++) {
+    t[0] = 0x3a;
+    t[1] = 0x20;
+    let i: u32 = 0;
+    for (; i < detail.length && i < 64; i++) {
       const c: u8 = detail[i];
-      t.put(c >= 0x20 && c < 0x7f ? c : 0x2e);
+      t[i + 2] = c >= 0x20 && c < 0x7f ? c : 0x2e;
     }
+    len = u32(i + 2);
   }
   if (num !== 0) {
-    t.put(0x20);
-    t.put(0x28);
-    logNumber(num);
-    t.put(0x29);
+    t[len] = 0x20;
+    t[len + 1] = 0x28;
+    len = putNumber(u32(len + 2), num);
+    t[len] = 0x29;
+    len++;
   }
-  logMsg(level, msg, t.buf.subarray(0, t.len));
+  logMsg(level, msg, t.subarray(0, len));
 }
 
-/** Appends `num` in decimal to the log text (32-bit unsigned arithmetic:
- *  no 64-bit division helper on the device). */
-function logNumber(num: i32): void {
-  const t: LogText = logText;
+/** Writes `num` in decimal into the log text at `at`; returns where it
+ *  ends. Digits right to left, in 32-bit unsigned arithmetic: no 64-bit
+ *  division helper on the device. */
+function putNumber(at: u32, num: i32): u32 {
+  const t: Bytes = logText;
   let v: u32 = u32(num);
   if (num < 0) {
-    t.put(0x2d);
+    t[at++] = 0x2d;
     v = u32(0 - v);
   }
-  let div: u32 = 1;
-  while (idiv(v, div) >= 10) div = mul32(div, 10);
-  while (div > 0) {
-    t.put(u8(0x30 + idiv(v, div) % 10));
-    div = idiv(div, 10);
+  for (let x: u32 = v; x >= 10; x = idiv(x, 10)) at++;
+  const end: u32 = u32(at + 1);
+  while (true) {
+    t[at] = u8(0x30 + v % 10);
+    v = idiv(v, 10);
+    if (v === 0) break;
+    at = u32(at - 1);
   }
+  return end;
 }
 
 /** Connection `slot`, or null when out of range or unused. */

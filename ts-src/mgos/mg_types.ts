@@ -16,7 +16,9 @@ import { u8, u16, u32, i32, int, usize, bool, Ptr } from "../rt/rt";
  *  @capi struct mg_str mg_mk_str_n(const char *s, size_t len)
  */
 export class mg_str {
-  p: string = "";
+  /** NULL until set, as in Mongoose's zeroed structs (in C nothing to
+   *  initialize; every view the library hands out is set first). */
+  p: string | null = null;
   len: usize = 0;
 }
 

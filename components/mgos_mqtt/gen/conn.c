@@ -11,8 +11,8 @@ static void mgos_mqtt_conn_connectFailed(mgos_mqtt_conn *self, uint32_t now);
 static void mgos_mqtt_conn_refreshSys(mgos_mqtt_conn *self);
 static void mgos_mqtt_conn_readSys(mgos_mqtt_conn *self, bool all);
 static void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self);
-static bool mgos_mqtt_conn_parseServer_v(mgos_mqtt_conn *self, uint8_t *s_p, uint32_t s_len, mgos_config_mqtt *c);
-static RT_INLINE bool mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_config_mqtt *c) { return mgos_mqtt_conn_parseServer_v(self, s.p, s.len, c); }
+static rt_bytes mgos_mqtt_conn_parseServer_v(mgos_mqtt_conn *self, uint8_t *s_p, uint32_t s_len, mgos_config_mqtt *c);
+static RT_INLINE rt_bytes mgos_mqtt_conn_parseServer(mgos_mqtt_conn *self, rt_bytes s, mgos_config_mqtt *c) { return mgos_mqtt_conn_parseServer_v(self, s.p, s.len, c); }
 static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c);
 static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t err, uint32_t now);
 static bool mgos_mqtt_conn_runConnectFn(mgos_mqtt_conn *self, uint32_t now);
@@ -46,12 +46,11 @@ static RT_INLINE void conn_ownStrings(mgos_config_mqtt *c, rt_bytes buf) { conn_
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud);
 static bool conn_onWsData(void *ud, rt_bytes data, uint32_t now);
 static bool conn_onWsOpen(void *ud, uint32_t now);
-static void LogText_put(LogText *self, uint8_t c);
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num);
-static void conn_logNumber(int32_t num);
+static uint32_t conn_putNumber(uint32_t at, int32_t num);
 static mgos_mqtt_conn *conn_conn_alloc(int32_t from);
 
-static const char conn__s0[] = "time is not set, not connecting (mqtt.require_time)";
+static const char conn__s0[] = "clock not set, waiting (mqtt.require_time)";
 static const char conn__s1[] = "following the broker's Server Reference: ";
 static const char conn__s2[] = "connecting (mqtt1) to ";
 static const char conn__s3[] = "connecting to ";
@@ -81,23 +80,21 @@ static const char conn__s26[] = "set_max_qos: expected 0, 1, 2 or -1 (no overrid
 static const char conn__s27[] = "config strings do not fit MGOS_MQTT_CONN_STR_SIZE (raise it); bytes needed: ";
 static const char conn__s28[] = "MGOS_MQTT_MAX_CONNS reached";
 
-#line 1029 "ts-src/mgos/conn.ts"
+#line 1032 "ts-src/mgos/conn.ts"
 static ConnTable conn_table;
 
 /** parseServer's scratch (everything runs on the port's loop thread). */
-#line 1031 "ts-src/mgos/conn.ts"
+#line 1034 "ts-src/mgos/conn.ts"
 static ServerAddr conn_serverAddr;
 
-#line 1160 "ts-src/mgos/conn.ts"
-static LogText conn_logText;
+#line 1157 "ts-src/mgos/conn.ts"
+static uint8_t conn_logText[conn_LOG_TEXT_SIZE];
 
 /* Sets the fields of a zeroed mgos_mqtt_conn to their initial values. */
 #line 137 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
   self->nextTag = 1;
   self->userMaxQos = -1;
-  mg_mqtt_message_init(&self->msg);
-  mgos_mqtt_dropped_init(&self->dropped);
   ConnectOptions_init(&self->hs);
   mgos_config_mqtt_init(&self->cfg);
   mgos_config_mqtt_init(&self->cfg1);
@@ -108,7 +105,7 @@ void mgos_mqtt_conn_init(mgos_mqtt_conn *self) {
 }
 
 /* Sets the fields of a zeroed ConnTable to their initial values. */
-#line 1025 "ts-src/mgos/conn.ts"
+#line 1028 "ts-src/mgos/conn.ts"
 void ConnTable_init(ConnTable *self) {
   for (uint32_t i = 0; i != CONFIG_MGOS_MQTT_MAX_CONNS; i++) mgos_mqtt_conn_init(&self->conns[i]); /* != : N may be a Kconfig 0 */
 }
@@ -139,7 +136,7 @@ static uint8_t conn_qos8(int32_t q) {
 
 /** The WebSocket link carries this connection (never when compiled out:
    *  the linker then drops the link's code). */
-#line 216 "ts-src/mgos/conn.ts"
+#line 213 "ts-src/mgos/conn.ts"
 static bool mgos_mqtt_conn_wsOn(mgos_mqtt_conn *self) {
   return CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && WsLink_active(&self->wss[0]);
 }
@@ -164,19 +161,19 @@ uint8_t mgos_mqtt_conn_effectiveMaxQos(mgos_mqtt_conn *self) {
   if (q <= 0) {
     return 0;
   }
-#line 238 "ts-src/mgos/conn.ts"
+#line 235 "ts-src/mgos/conn.ts"
   return (uint8_t)((q >= 2) ? 2 : 1);
 }
 
 // ---------------------------------------------------------------- connecting
 /** Starts a connection attempt now, unless one is under way or up. */
-#line 244 "ts-src/mgos/conn.ts"
+#line 241 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   self->reconnectPending = false;
   if (self->net != NetState_IDLE) {
     return;
   }
-#line 247 "ts-src/mgos/conn.ts"
+#line 244 "ts-src/mgos/conn.ts"
   self->session.now = now;
   mgos_mqtt_conn_refreshSys(self);
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
@@ -186,7 +183,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s0, RT_NOBYTES);
     }
-#line 254 "ts-src/mgos/conn.ts"
+#line 251 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_failed(self, now);
     return;
   }
@@ -194,7 +191,7 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, port_COMPILED_OUT, RT_LIT("CONFIG_MGOS_MQTT_WS_SUPPORT, for ws_enable"));
     }
-#line 259 "ts-src/mgos/conn.ts"
+#line 256 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_failed(self, now);
     return;
   }
@@ -208,8 +205,11 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
       port_logMsg(LogLevel_INFO, conn__s1, ref);
     }
   }
-#line 268 "ts-src/mgos/conn.ts"
-  if (!mgos_mqtt_conn_parseServer(self, (ref.len > 0) ? ref : conn_sb(c->server), c)) {
+#line 265 "ts-src/mgos/conn.ts"
+  rt_bytes srv = (ref.len > 0) ? ref : conn_sb(c->server);
+  // A view into srv (the port copies it; a valid address has a host).
+  rt_bytes host = mgos_mqtt_conn_parseServer(self, srv, c);
+  if (host.len == 0) {
     mgos_mqtt_conn_failed(self, now);
     return;
   }
@@ -224,11 +224,11 @@ static void mgos_mqtt_conn_startConnect(mgos_mqtt_conn *self, uint32_t now) {
   mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTING);
   // The server this attempt goes to (a Server Reference's, not the configured one).
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
-    port_logMsg(LogLevel_INFO, self->useBackup ? conn__s2 : conn__s3, (ref.len > 0) ? ref : conn_sb(c->server));
+    port_logMsg(LogLevel_INFO, self->useBackup ? conn__s2 : conn__s3, srv);
   }
 #line 280 "ts-src/mgos/conn.ts"
   self->net = NetState_CONNECTING;
-  if (port_netConnect(self->slot, rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls ? self->slot : (-1)) < 0) {
+  if (port_netConnect(self->slot, host, self->port, self->tls ? self->slot : (-1)) < 0) {
     mgos_mqtt_conn_connectFailed(self, now);
   }
 }
@@ -271,12 +271,6 @@ static void mgos_mqtt_conn_readSys(mgos_mqtt_conn *self, bool all) {
 /** The offline queue settings reach the session as soon as the config does:
    *  publishes before the first connect follow them too. */
 static void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self) {
-  // The reconnect timeouts of both configs in ms (see minMs).
-  for (uint32_t i = 0; i < 2; i++) {
-    mgos_config_mqtt *t = (i == 0) ? &self->cfg : &self->cfg1;
-    self->minMs[i] = conn_secToMs(t->reconnect_timeout_min);
-    self->maxMs[i] = conn_secToMs(t->reconnect_timeout_max);
-  }
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
   // The session caps publishes and subscriptions by it (a config re-read included).
   self->session.cfg.maxQos = mgos_mqtt_conn_effectiveMaxQos(self);
@@ -291,11 +285,12 @@ static void mgos_mqtt_conn_syncOutbox(mgos_mqtt_conn *self) {
   }
 }
 
-/** Splits `host`, `host:port`, `[v6]` or `[v6]:port` into host and port.
-   *  Without a port: 8883 when TLS is configured, else 1883. */
-static bool mgos_mqtt_conn_parseServer_v(mgos_mqtt_conn *self, uint8_t *s_p, uint32_t s_len, mgos_config_mqtt *c) {
+/** Splits `host`, `host:port`, `[v6]` or `[v6]:port` into host (returned,
+   *  a view into `s`; empty when `s` is bad) and port. Without a port: 8883
+   *  when TLS is configured, else 1883. */
+static rt_bytes mgos_mqtt_conn_parseServer_v(mgos_mqtt_conn *self, uint8_t *s_p, uint32_t s_len, mgos_config_mqtt *c) {
   rt_bytes s = RT_BYTES(s_p, s_len);
-#line 338 "ts-src/mgos/conn.ts"
+#line 333 "ts-src/mgos/conn.ts"
   self->tls = conn_isSet(c->ssl_ca_cert) || conn_isSet(c->ssl_psk_identity);
   // As in the reference, a client certificate alone does not turn TLS on:
   // say so, or a device would silently talk plain TCP.
@@ -307,20 +302,23 @@ static bool mgos_mqtt_conn_parseServer_v(mgos_mqtt_conn *self, uint8_t *s_p, uin
   // The config loader refuses bad addresses (saying why); a firmware can
   // still write the struct directly, so the connection checks again (the
   // same splitter: an empty address has no host).
-#line 347 "ts-src/mgos/conn.ts"
+#line 342 "ts-src/mgos/conn.ts"
   ServerAddr *a = &conn_serverAddr;
   if (config_splitServer(s, a) != server_err_OK) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, self->useBackup ? conn__s5 : conn__s6, s);
     }
-#line 350 "ts-src/mgos/conn.ts"
-    return false;
+#line 345 "ts-src/mgos/conn.ts"
+    return RT_NOBYTES;
   }
   rt_bytes h = rt_subarray(s, a->hostStart, a->hostEnd);
-  rt_copy_into(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, h);
-  self->hostLen = h.len;
+  // WebSocket's Host header needs it after the TCP connect: a copy.
+  if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
+    rt_copy_into(RT_BYTES(self->host, ((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_MAX_HOST_LEN : 1)), 0, h);
+    self->hostLen = h.len;
+  }
   self->port = (uint16_t)((a->port != 0) ? a->port : (uint32_t)(self->tls ? 8883 : 1883));
-  return true;
+  return h;
 }
 
 /** Copies the config's protocol settings into the session. */
@@ -330,13 +328,13 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
   if (cid.len == 0) {
     cid = rt_str_bytes(port_deviceId());
   }
-#line 364 "ts-src/mgos/conn.ts"
+#line 362 "ts-src/mgos/conn.ts"
   const char *err = SessionConfig_setStrings(sc, cid, conn_sb(c->user), conn_sb(c->pass), conn_sb(c->will_topic), conn_sb(c->will_message));
   if (err != NULL) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s7, rt_str_bytes(err));
     }
-#line 367 "ts-src/mgos/conn.ts"
+#line 365 "ts-src/mgos/conn.ts"
     return false;
   }
   int32_t ka = c->keep_alive;
@@ -349,15 +347,20 @@ static bool mgos_mqtt_conn_applyConfig(mgos_mqtt_conn *self, mgos_config_mqtt *c
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, port_COMPILED_OUT, RT_LIT("CONFIG_MGOS_MQTT_V5_SUPPORT, for protocol_version 5"));
     }
-#line 377 "ts-src/mgos/conn.ts"
+#line 375 "ts-src/mgos/conn.ts"
     return false;
   }
   sc->version = (uint8_t)((c->protocol_version == 5) ? 5 : 4);
+  // The rest is MQTT 5's alone (a build without it links none of it).
+  if (CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0) {
+    return true;
+  }
   // -1: as clean_session says (3.1.1's meaning): kept forever, or not at all.
+#line 381 "ts-src/mgos/conn.ts"
   int32_t se = c->session_expiry;
   sc->sessionExpiry = (se >= 0) ? (uint32_t)se : (c->clean_session ? 0 : 0xffffffffu);
   sc->maxPacket = (c->max_packet_size <= 0) ? 0 : (uint32_t)c->max_packet_size;
-  return CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE == 0 || mqtt5_configWill5(&self->session, c);
+  return mqtt5_configWill5(&self->session, c);
 }
 
 /** The port finished (or failed) the TCP connect. */
@@ -377,7 +380,7 @@ static void mgos_mqtt_conn_onTcpConnect(mgos_mqtt_conn *self, bool ok, int32_t e
   mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
   // ws_enable: the HTTP Upgrade first; a valid 101 calls onWsOpen, which comes back here.
   if ((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0 && c->ws_enable) && !WsLink_isOpen(&self->wss[0])) {
-    if (!WsLink_begin(&self->wss[0], rt_subarray(RT_BYTES(self->host, CONFIG_MGOS_MQTT_MAX_HOST_LEN), 0, self->hostLen), self->port, self->tls, conn_sb(c->ws_path), now)) {
+    if (!WsLink_begin(&self->wss[0], rt_subarray(RT_BYTES(self->host, ((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_MAX_HOST_LEN : 1)), 0, self->hostLen), self->port, self->tls, conn_sb(c->ws_path), now)) {
       mgos_mqtt_conn_dropWs(self, now);
 #line 400 "ts-src/mgos/conn.ts"
     } else {
@@ -512,12 +515,12 @@ static void mgos_mqtt_conn_failed(mgos_mqtt_conn *self, uint32_t now) {
   mgos_mqtt_conn_scheduleReconnect(self, now);
 }
 
+/** The reconnect timeouts (config doubles, seconds) in ms by integer
+   *  arithmetic (secToMs): no float at run time. */
 static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now) {
-  uint32_t b = (uint32_t)(self->useBackup ? 1 : 0);
-  if (((self->delayMs >= rt_get_u32(self->maxMs, 2, b)) && self->delayMs > 0) && mgos_mqtt_conn_otherUsable(self)) {
+  if ((self->delayMs > 0 && (self->delayMs >= conn_secToMs(mgos_mqtt_conn_active(self)->reconnect_timeout_max))) && mgos_mqtt_conn_otherUsable(self)) {
     // Waited the longest delay and failed again: try the other server.
     self->useBackup = !self->useBackup;
-    b = 1u - b;
     self->delayMs = 0;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       port_logMsg(LogLevel_WARN, self->useBackup ? conn__s11 : conn__s12, conn_sb(mgos_mqtt_conn_active(self)->server));
@@ -527,15 +530,18 @@ static void mgos_mqtt_conn_scheduleReconnect(mgos_mqtt_conn *self, uint32_t now)
   // maximum then. Clamped to max first, then to min, so min wins when
   // max < min.
 #line 515 "ts-src/mgos/conn.ts"
+  mgos_config_mqtt *c = mgos_mqtt_conn_active(self);
+  uint32_t max = conn_secToMs(c->reconnect_timeout_max);
+  uint32_t min = conn_secToMs(c->reconnect_timeout_min);
   uint32_t d = (self->delayMs > 0x7fffffff) ? 0xffffffffu : (self->delayMs * 2u);
-  if (d > rt_get_u32(self->maxMs, 2, b)) {
-    d = rt_get_u32(self->maxMs, 2, b);
+  if (d > max) {
+    d = max;
   }
-#line 517 "ts-src/mgos/conn.ts"
-  if (d < rt_get_u32(self->minMs, 2, b)) {
-    d = rt_get_u32(self->minMs, 2, b);
+#line 520 "ts-src/mgos/conn.ts"
+  if (d < min) {
+    d = min;
   }
-#line 518 "ts-src/mgos/conn.ts"
+#line 521 "ts-src/mgos/conn.ts"
   self->delayMs = d;
   self->reconnectAt = now + conn_jitter(d);
   self->reconnectPending = true;
@@ -546,25 +552,25 @@ static bool mgos_mqtt_conn_otherUsable(mgos_mqtt_conn *self) {
   if (self->useBackup) {
     return true;
   }
-#line 526 "ts-src/mgos/conn.ts"
+#line 529 "ts-src/mgos/conn.ts"
   return self->hasCfg1 && self->cfg1.enable;
 }
 
 // ---------------------------------------------------------------- I/O
 /** Writes what the session has queued and closes when it asks to. */
-#line 532 "ts-src/mgos/conn.ts"
+#line 535 "ts-src/mgos/conn.ts"
 void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
   Session *s = &self->session;
   // Nothing to write or close without an open socket (WebSocket included).
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 536 "ts-src/mgos/conn.ts"
+#line 539 "ts-src/mgos/conn.ts"
   if ((int32_t)(self->nc.flags & MG_F_CLOSE_IMMEDIATELY) != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, conn__s13, RT_NOBYTES);
     }
-#line 538 "ts-src/mgos/conn.ts"
+#line 541 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
     return;
   }
@@ -582,21 +588,21 @@ void mgos_mqtt_conn_service(mgos_mqtt_conn *self, uint32_t now) {
     if (n == 0) {
       break;
     }
-#line 553 "ts-src/mgos/conn.ts"
+#line 556 "ts-src/mgos/conn.ts"
     Session_txConsumed(s, (uint32_t)n);
   }
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 556 "ts-src/mgos/conn.ts"
+#line 559 "ts-src/mgos/conn.ts"
   if (Session_wantsClose(s)) {
     mgos_mqtt_conn_dropTransport(self, now);
-#line 557 "ts-src/mgos/conn.ts"
+#line 560 "ts-src/mgos/conn.ts"
   } else if (s->txLen == 0 && ((int32_t)(self->nc.flags & MG_F_SEND_AND_CLOSE) != 0)) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, conn__s14, RT_NOBYTES);
     }
-#line 559 "ts-src/mgos/conn.ts"
+#line 562 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_dropTransport(self, now);
   }
 }
@@ -613,11 +619,11 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
         Session_txConsumed(s, k);
       }
     }
-#line 573 "ts-src/mgos/conn.ts"
+#line 576 "ts-src/mgos/conn.ts"
     if (w->txLen == 0) {
       break;
     }
-#line 574 "ts-src/mgos/conn.ts"
+#line 577 "ts-src/mgos/conn.ts"
     int32_t n = port_netSend(self->slot, WsLink_txView(w));
     if (n < 0) {
       // (The port has logged why.)
@@ -627,13 +633,13 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
     if (n == 0) {
       break;
     }
-#line 581 "ts-src/mgos/conn.ts"
+#line 584 "ts-src/mgos/conn.ts"
     WsLink_txConsumed(w, (uint32_t)n);
   }
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 584 "ts-src/mgos/conn.ts"
+#line 587 "ts-src/mgos/conn.ts"
   if (Session_wantsClose(s) && WsLink_isOpen(w)) {
     WsLink_close(w, WsCode_NORMAL, now);
     mgos_mqtt_conn_serviceWs(self, now);
@@ -645,12 +651,12 @@ static void mgos_mqtt_conn_serviceWs(mgos_mqtt_conn *self, uint32_t now) {
 }
 
 /** Drops a WebSocket connection; one that never got its 101 is a connect error. */
-#line 593 "ts-src/mgos/conn.ts"
+#line 596 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_dropWs(mgos_mqtt_conn *self, uint32_t now) {
   if (!self->wss[0].opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
-#line 595 "ts-src/mgos/conn.ts"
+#line 598 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_dropTransport(self, now);
 }
 
@@ -659,7 +665,7 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
   if (self->net != NetState_IDLE) {
     port_netClose(self->slot);
   }
-#line 601 "ts-src/mgos/conn.ts"
+#line 604 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   Session_connectionLost(&self->session, now);
   mgos_mqtt_conn_failed(self, now);
@@ -667,18 +673,18 @@ static void mgos_mqtt_conn_dropTransport(mgos_mqtt_conn *self, uint32_t now) {
 
 static void mgos_mqtt_conn_onRecv_v(mgos_mqtt_conn *self, uint8_t *data_p, uint32_t data_len, uint32_t now) {
   rt_bytes data = RT_BYTES(data_p, data_len);
-#line 607 "ts-src/mgos/conn.ts"
+#line 610 "ts-src/mgos/conn.ts"
   if (self->net != NetState_OPEN) {
     return;
   }
-#line 608 "ts-src/mgos/conn.ts"
+#line 611 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self)) {
     WsLink_onRecv(&self->wss[0], data, now);
-#line 609 "ts-src/mgos/conn.ts"
+#line 612 "ts-src/mgos/conn.ts"
   } else {
     Session_onRecv(&self->session, data, now);
   }
-#line 610 "ts-src/mgos/conn.ts"
+#line 613 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_service(self, now);
 }
 
@@ -686,7 +692,7 @@ static void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32
   if (self->net == NetState_IDLE) {
     return;
   }
-#line 615 "ts-src/mgos/conn.ts"
+#line 618 "ts-src/mgos/conn.ts"
   if (self->net == NetState_CONNECTING) {
     mgos_mqtt_conn_onTcpConnect(self, false, err, now);
     return;
@@ -694,12 +700,12 @@ static void mgos_mqtt_conn_onPeerClose(mgos_mqtt_conn *self, int32_t err, uint32
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     port_logMsg(LogLevel_WARN, (err != 0) ? conn__s15 : conn__s16, RT_NOBYTES);
   }
-#line 620 "ts-src/mgos/conn.ts"
+#line 623 "ts-src/mgos/conn.ts"
   if (mgos_mqtt_conn_wsOn(self) && !self->wss[0].opened) {
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTERROR);
   }
   // The socket is gone already: dropTransport without the close.
-#line 622 "ts-src/mgos/conn.ts"
+#line 625 "ts-src/mgos/conn.ts"
   self->net = NetState_IDLE;
   mgos_mqtt_conn_dropTransport(self, now);
 }
@@ -711,7 +717,7 @@ static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   }
   // MG_EV_POLL while a transport exists, as Mongoose's loop gives every
   // connection one per iteration (the shadows send state requests from it).
-#line 631 "ts-src/mgos/conn.ts"
+#line 634 "ts-src/mgos/conn.ts"
   if (self->net != NetState_IDLE && self->nGlobal > 0) {
     self->session.now = now;
     self->pollArg.now = port_wallTime();
@@ -721,7 +727,7 @@ static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
   if ((self->net == NetState_OPEN && mgos_mqtt_conn_wsOn(self)) && WsLink_expired(&self->wss[0], now)) {
     mgos_mqtt_conn_dropWs(self, now);
   }
-#line 638 "ts-src/mgos/conn.ts"
+#line 641 "ts-src/mgos/conn.ts"
   if (self->net == NetState_OPEN) {
     Session_tick(&self->session, now);
     mgos_mqtt_conn_service(self, now);
@@ -729,34 +735,34 @@ static uint32_t mgos_mqtt_conn_poll(mgos_mqtt_conn *self, uint32_t now) {
       wait = WsLink_nextIn(&self->wss[0], now, wait);
     }
     // The session's own deadlines (PINGREQ, PINGRESP, CONNACK) to the ms.
-#line 643 "ts-src/mgos/conn.ts"
+#line 646 "ts-src/mgos/conn.ts"
     if (self->net == NetState_OPEN) {
       wait = Session_nextTickIn(&self->session, now, wait);
     }
   }
   // Measured after the tick: a close it decided (CONNACK or keepalive timeout)
   // has just scheduled a reconnect, which must not wait a whole POLL_MAX_MS.
-#line 647 "ts-src/mgos/conn.ts"
+#line 650 "ts-src/mgos/conn.ts"
   if (self->reconnectPending) {
     int32_t left = rt_i32_of((self->reconnectAt - now));
     if (left <= 0) {
       wait = 0;
-#line 650 "ts-src/mgos/conn.ts"
+#line 653 "ts-src/mgos/conn.ts"
     } else if ((uint32_t)left < wait) {
       wait = (uint32_t)left;
     }
   }
-#line 652 "ts-src/mgos/conn.ts"
+#line 655 "ts-src/mgos/conn.ts"
   return wait;
 }
 
 // ---------------------------------------------------------------- events
-#line 657 "ts-src/mgos/conn.ts"
+#line 660 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_cloudEvent(mgos_mqtt_conn *self, int32_t ev) {
   if (!mgos_mqtt_conn_active(self)->cloud_events) {
     return;
   }
-#line 659 "ts-src/mgos/conn.ts"
+#line 662 "ts-src/mgos/conn.ts"
   self->cloudArg.type = MGOS_CLOUD_MQTT;
   port_eventTrigger(ev, &self->cloudArg);
 }
@@ -819,14 +825,14 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
       if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
         port_logMsg(LogLevel_ERROR, conn__s17, rt_str_bytes(self->session.closeReason));
       }
-#line 719 "ts-src/mgos/conn.ts"
+#line 722 "ts-src/mgos/conn.ts"
       return;
     }
     self->delayMs = 0;
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, conn__s18, conn_sb(mgos_mqtt_conn_active(self)->server));
     }
-#line 723 "ts-src/mgos/conn.ts"
+#line 726 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_CONNECTED);
   } else if (ev == SessionEvent_CLOSE) {
     if (!s->wasConnected) {
@@ -838,7 +844,7 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 2) {
       port_logMsg(LogLevel_INFO, conn__s19, rt_str_bytes(self->session.closeReason));
     }
-#line 732 "ts-src/mgos/conn.ts"
+#line 735 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_cloudEvent(self, (int32_t)MGOS_EVENT_CLOUD_DISCONNECTED);
     arg = NULL;
   } else if (ev == SessionEvent_DROPPED) {
@@ -863,7 +869,7 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
   if (ev != SessionEvent_DROPPED && ev != SessionEvent_OUTBOX_ROOM) {
     mgos_mqtt_conn_fillMsg(self, ev, p);
   }
-#line 754 "ts-src/mgos/conn.ts"
+#line 757 "ts-src/mgos/conn.ts"
   if (p != NULL && ev == SessionEvent_PUBLISH) {
     if (mgos_mqtt_conn_callTopics(self, ev, p)) {
       toGlobal = false;
@@ -875,7 +881,7 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
         mgos_mqtt_conn_appQos2Add(self, p->packetId);
       }
     }
-#line 763 "ts-src/mgos/conn.ts"
+#line 766 "ts-src/mgos/conn.ts"
   } else if (ev == SessionEvent_PUBLISH_PART) {
     // Fragments go only to handlers that asked for them; the first one
     // decides: when none matched, the session skips the message.
@@ -883,20 +889,20 @@ static void mgos_mqtt_conn_dispatch(mgos_mqtt_conn *self, int32_t ev, Packet *p)
     if ((CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE != 0 && p != NULL) && mgos_mqtt_conn_callTopics(self, ev, p)) {
       s->rxTake = true;
     }
-#line 768 "ts-src/mgos/conn.ts"
+#line 771 "ts-src/mgos/conn.ts"
   } else if (ev == SessionEvent_PUBLISH_SKIPPED) {
     // A topic cut short cannot be matched: global handlers only.
     if ((p != NULL && p->topic.len == s->rxTopicLen) && mgos_mqtt_conn_callTopics(self, ev, p)) {
       toGlobal = false;
     }
-#line 771 "ts-src/mgos/conn.ts"
+#line 774 "ts-src/mgos/conn.ts"
   } else if (ev == SessionEvent_SUBACK && mgos_mqtt_conn_callTopics(self, ev, p)) {
     toGlobal = false;
   }
   if (toGlobal) {
     mgos_mqtt_conn_callGlobalArg(self, ev, arg);
   }
-#line 775 "ts-src/mgos/conn.ts"
+#line 778 "ts-src/mgos/conn.ts"
   s->now = now;
 }
 
@@ -911,12 +917,12 @@ static void mgos_mqtt_conn_callGlobalArg(mgos_mqtt_conn *self, int32_t ev, void 
   }
 }
 
-#line 787 "ts-src/mgos/conn.ts"
+#line 790 "ts-src/mgos/conn.ts"
 static void mgos_mqtt_conn_appQos2Add(mgos_mqtt_conn *self, uint16_t id) {
   if (self->appQos2Count >= CONFIG_MGOS_MQTT_MAX_RX_QOS2) {
     mgos_mqtt_conn_appQos2Take(self, self->appQos2[0]);
   }
-#line 789 "ts-src/mgos/conn.ts"
+#line 792 "ts-src/mgos/conn.ts"
   rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, self->appQos2Count, id);
   self->appQos2Count++;
 }
@@ -933,7 +939,7 @@ static bool mgos_mqtt_conn_appQos2Take(mgos_mqtt_conn *self, uint16_t id) {
       rt_set_u16(self->appQos2, CONFIG_MGOS_MQTT_MAX_RX_QOS2, k++, v);
     }
   }
-#line 803 "ts-src/mgos/conn.ts"
+#line 806 "ts-src/mgos/conn.ts"
   self->appQos2Count = k;
   return k != n;
 }
@@ -947,7 +953,7 @@ static rt_bytes mgos_mqtt_conn_filterOf(mgos_mqtt_conn *self, mgos_mqtt_handler 
       return Sub_view(&s->subs[i]);
     }
   }
-#line 814 "ts-src/mgos/conn.ts"
+#line 817 "ts-src/mgos/conn.ts"
   return RT_NOBYTES;
 }
 
@@ -963,35 +969,32 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
   // The table holds only TOPIC and SUB handlers (addHandler's kinds).
   for (uint32_t i = 0; i < self->nHandlers; i++) {
     mgos_mqtt_handler *h = &self->handlers[i];
+    // A SUB handler has only `sub`, a TOPIC handler only `ev` (maybe NULL).
     mg_event_handler_t f = h->ev;
-    bool isSub = h->kind == HandlerKind_SUB;
+    sub_handler_t g = h->sub;
     if (ev == SessionEvent_SUBACK) {
       if (h->tag != self->session.evTag) {
         continue;
       }
-#line 833 "ts-src/mgos/conn.ts"
+#line 837 "ts-src/mgos/conn.ts"
     } else {
-      if (ev != SessionEvent_PUBLISH && (isSub || f == NULL)) {
+      if (ev != SessionEvent_PUBLISH && f == NULL) {
         continue;
       }
-#line 835 "ts-src/mgos/conn.ts"
+#line 839 "ts-src/mgos/conn.ts"
       if (ev == SessionEvent_PUBLISH_PART && (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 || !h->fragments)) {
         continue;
       }
       // A shared subscription ($share/<group>/<filter>) matches by its filter.
-#line 837 "ts-src/mgos/conn.ts"
+#line 841 "ts-src/mgos/conn.ts"
       if (!topic_topicMatches((CONFIG_MGOS_MQTT_V5_SUPPORT_VALUE != 0) ? mqtt5_sharedFilter(mgos_mqtt_conn_filterOf(self, h)) : mgos_mqtt_conn_filterOf(self, h), p->topic)) {
         continue;
       }
     }
-#line 839 "ts-src/mgos/conn.ts"
-    took = true;
-    sub_handler_t g = h->sub;
-    if (!isSub) {
-      if (f != NULL) {
-        f(&self->nc, ev, &self->msg, h->ud);
-      }
 #line 843 "ts-src/mgos/conn.ts"
+    took = true;
+    if (f != NULL) {
+      f(&self->nc, ev, &self->msg, h->ud);
     } else if (g != NULL && ev == SessionEvent_PUBLISH) {
       g(&self->nc, rt_cstr(p->topic), rt_i32_of(p->topic.len), rt_cstr(p->payload), rt_i32_of(p->payload.len), h->ud);
     }
@@ -1001,13 +1004,13 @@ static bool mgos_mqtt_conn_callTopics(mgos_mqtt_conn *self, int32_t ev, Packet *
 
 // ---------------------------------------------------------------- API
 /** A global handler; false when MGOS_MQTT_MAX_GLOBAL_HANDLERS are taken. */
-#line 853 "ts-src/mgos/conn.ts"
+#line 856 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_addGlobal(mgos_mqtt_conn *self, mg_event_handler_t ev, void *ud) {
   if (self->nGlobal >= CONFIG_MGOS_MQTT_MAX_GLOBAL_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s20, RT_NOBYTES);
     }
-#line 856 "ts-src/mgos/conn.ts"
+#line 859 "ts-src/mgos/conn.ts"
     return false;
   }
   mgos_mqtt_ghandler *h = &self->ghandlers[self->nGlobal];
@@ -1038,7 +1041,7 @@ static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
   for (uint32_t j = i; j < n; j++) {
     self->handlers[j] = self->handlers[j + 1];
   }
-#line 884 "ts-src/mgos/conn.ts"
+#line 887 "ts-src/mgos/conn.ts"
   self->nHandlers = n;
   mgos_mqtt_handler *last = &self->handlers[n];
   last->kind = HandlerKind_FREE;
@@ -1050,14 +1053,14 @@ static void mgos_mqtt_conn_removeHandler(mgos_mqtt_conn *self, uint32_t i) {
 /** A topic handler plus its subscription (kept and re-sent after every reconnect). */
 bool mgos_mqtt_conn_subscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_t filter_len, int32_t qos, uint8_t kind, mg_event_handler_t ev, sub_handler_t sub, void *ud) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 894 "ts-src/mgos/conn.ts"
+#line 897 "ts-src/mgos/conn.ts"
   uint32_t now = port_nowMs();
   self->session.now = now;
   if (self->nHandlers >= CONFIG_MGOS_MQTT_MAX_TOPIC_HANDLERS) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s21, filter);
     }
-#line 898 "ts-src/mgos/conn.ts"
+#line 901 "ts-src/mgos/conn.ts"
     return false;
   }
   // The handler is added once the session took the subscription (its tag
@@ -1066,7 +1069,7 @@ bool mgos_mqtt_conn_subscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_
   if (Session_subscribe(&self->session, filter, conn_qos8(qos), self->nextTag) == 0) {
     return false;
   }
-#line 904 "ts-src/mgos/conn.ts"
+#line 907 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_addHandler(self, kind, ev, sub, ud);
   mgos_mqtt_conn_service(self, now);
   return true;
@@ -1075,19 +1078,19 @@ bool mgos_mqtt_conn_subscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_
 /** subscribe() of an mg_event_handler_t with MGOS_MQTT_SUB_* flags. */
 bool mgos_mqtt_conn_subscribeOpt_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_t filter_len, int32_t qos, int32_t flags, mg_event_handler_t ev, void *ud) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 911 "ts-src/mgos/conn.ts"
+#line 914 "ts-src/mgos/conn.ts"
   if ((flags & (~MGOS_MQTT_SUB_FRAGMENTS)) != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s22, filter);
     }
-#line 913 "ts-src/mgos/conn.ts"
+#line 916 "ts-src/mgos/conn.ts"
     return false;
   }
   if (CONFIG_MGOS_MQTT_FRAGMENTS_SUPPORT_VALUE == 0 && flags != 0) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s23, filter);
     }
-#line 917 "ts-src/mgos/conn.ts"
+#line 920 "ts-src/mgos/conn.ts"
     return false;
   }
   self->nextSubFlags = flags;
@@ -1099,7 +1102,7 @@ bool mgos_mqtt_conn_subscribeOpt_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint
 /** Removes the first handler subscribed to exactly `filter` and sends UNSUBSCRIBE. */
 bool mgos_mqtt_conn_unsubscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint32_t filter_len) {
   rt_bytes filter = RT_BYTES(filter_p, filter_len);
-#line 927 "ts-src/mgos/conn.ts"
+#line 930 "ts-src/mgos/conn.ts"
   uint32_t now = port_nowMs();
   self->session.now = now;
   for (uint32_t i = 0; i < self->nHandlers; i++) {
@@ -1107,11 +1110,11 @@ bool mgos_mqtt_conn_unsubscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint3
     if (h->kind != HandlerKind_TOPIC && h->kind != HandlerKind_SUB) {
       continue;
     }
-#line 932 "ts-src/mgos/conn.ts"
+#line 935 "ts-src/mgos/conn.ts"
     if (!rt_bytes_equal(mgos_mqtt_conn_filterOf(self, h), filter)) {
       continue;
     }
-#line 933 "ts-src/mgos/conn.ts"
+#line 936 "ts-src/mgos/conn.ts"
     mgos_mqtt_conn_removeHandler(self, i);
     Session_unsubscribe(&self->session, filter);
     mgos_mqtt_conn_service(self, now);
@@ -1120,14 +1123,14 @@ bool mgos_mqtt_conn_unsubscribe_v(mgos_mqtt_conn *self, uint8_t *filter_p, uint3
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
     port_logMsg(LogLevel_WARN, conn__s24, filter);
   }
-#line 939 "ts-src/mgos/conn.ts"
+#line 942 "ts-src/mgos/conn.ts"
   return false;
 }
 
 /** Publishes (every caller has the topic as a C string: one strlen here). */
 uint16_t mgos_mqtt_conn_publish_v(mgos_mqtt_conn *self, const char *topicStr, uint8_t *payload_p, uint32_t payload_len, int32_t qos, bool retain) {
   rt_bytes payload = RT_BYTES(payload_p, payload_len);
-#line 944 "ts-src/mgos/conn.ts"
+#line 947 "ts-src/mgos/conn.ts"
   uint32_t now = port_nowMs();
   // The session refuses a bad QoS (INVALID, with its log line).
   uint16_t id = Session_publish(&self->session, rt_str_bytes(topicStr), payload, conn_qos8(qos), retain, now);
@@ -1142,14 +1145,14 @@ bool mgos_mqtt_conn_start(mgos_mqtt_conn *self) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 1) {
       port_logMsg(LogLevel_WARN, conn__s25, RT_NOBYTES);
     }
-#line 956 "ts-src/mgos/conn.ts"
+#line 959 "ts-src/mgos/conn.ts"
     return false;
   }
   self->wantConnect = true;
   if (self->net != NetState_IDLE) {
     return true;
   }
-#line 960 "ts-src/mgos/conn.ts"
+#line 963 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn_startConnect(self, port_nowMs());
   return self->net != NetState_IDLE || self->reconnectPending;
 }
@@ -1170,13 +1173,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
   }
   // A second disconnect while the DISCONNECT is still queued: let it go out
   // (closing now would make the broker publish the will).
-#line 978 "ts-src/mgos/conn.ts"
+#line 981 "ts-src/mgos/conn.ts"
   if (self->session.state == SessionState_DISCONNECTING) {
     mgos_mqtt_conn_service(self, now);
-#line 979 "ts-src/mgos/conn.ts"
+#line 982 "ts-src/mgos/conn.ts"
   } else if (Session_disconnect(&self->session)) {
     mgos_mqtt_conn_service(self, now);
-#line 980 "ts-src/mgos/conn.ts"
+#line 983 "ts-src/mgos/conn.ts"
   } else {
     mgos_mqtt_conn_dropTransport(self, now);
   }
@@ -1184,13 +1187,13 @@ void mgos_mqtt_conn_stop(mgos_mqtt_conn *self) {
 
 /** mgos_mqtt_set_max_qos: 0..2 caps, -1 removes the override (the
    *  config's max_qos applies again); anything else is refused, unchanged. */
-#line 985 "ts-src/mgos/conn.ts"
+#line 988 "ts-src/mgos/conn.ts"
 bool mgos_mqtt_conn_setMaxQos(mgos_mqtt_conn *self, int32_t qos) {
   if (qos < -1 || qos > 2) {
     if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
       port_logMsg(LogLevel_ERROR, conn__s26, RT_NOBYTES);
     }
-#line 988 "ts-src/mgos/conn.ts"
+#line 991 "ts-src/mgos/conn.ts"
     return false;
   }
   self->userMaxQos = qos;
@@ -1212,7 +1215,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     self->session.onLog = conn_onSessionLog;
   }
-#line 1007 "ts-src/mgos/conn.ts"
+#line 1010 "ts-src/mgos/conn.ts"
   self->session.ud = self;
   if (CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) {
     self->wss[0].onData = conn_onWsData;
@@ -1221,7 +1224,7 @@ void mgos_mqtt_conn_reset(mgos_mqtt_conn *self, int32_t slot) {
   }
 }
 
-#line 1020 "ts-src/mgos/conn.ts"
+#line 1023 "ts-src/mgos/conn.ts"
 static bool conn_connectFnStep(mgos_mqtt_conn *c, uint32_t now) {
   return mgos_mqtt_conn_runConnectFn(c, now);
 }
@@ -1230,7 +1233,7 @@ static bool conn_connectFnStep(mgos_mqtt_conn *c, uint32_t now) {
  *  saturating at 2^32-1. Integer arithmetic on the IEEE-754 bits: a device
  *  without FPU links no soft-float helper for it.
  *  @cextern test/c/test_api.c calls it */
-#line 1038 "ts-src/mgos/conn.ts"
+#line 1041 "ts-src/mgos/conn.ts"
 uint32_t conn_secToMs(double s) {
   uint32_t hi = rt_f64_hi(s);
   uint32_t lo = rt_f64_lo(s);
@@ -1240,12 +1243,12 @@ uint32_t conn_secToMs(double s) {
     return 1;
   }
   // 2^23 s and more (also infinity, NaN): beyond 2^32 ms.
-#line 1045 "ts-src/mgos/conn.ts"
+#line 1048 "ts-src/mgos/conn.ts"
   if (ex >= 1046) {
     return 0xffffffffu;
   }
   // P = mantissa (53 bits, mh:lo) * 1000, as ph:pl (63 bits), 16-bit halves of lo.
-#line 1047 "ts-src/mgos/conn.ts"
+#line 1050 "ts-src/mgos/conn.ts"
   uint32_t mh = (hi & 0xfffffu) | 0x100000;
   uint32_t am = (lo >> 16) * 1000;
   uint32_t bm = (lo & 0xffffu) * 1000;
@@ -1262,7 +1265,7 @@ uint32_t conn_secToMs(double s) {
     if (sum < pl) {
       ph = ph + 1u;
     }
-#line 1061 "ts-src/mgos/conn.ts"
+#line 1064 "ts-src/mgos/conn.ts"
     pl = sum;
   }
   if (shift >= 32) {
@@ -1272,7 +1275,7 @@ uint32_t conn_secToMs(double s) {
   if ((ph >> shift) != 0) {
     return 0xffffffffu;
   }
-#line 1068 "ts-src/mgos/conn.ts"
+#line 1071 "ts-src/mgos/conn.ts"
   return ((ph << ((32 - shift) & 31u)) | (pl >> shift));
 }
 
@@ -1286,13 +1289,13 @@ uint32_t conn_jitter(uint32_t d) {
   if (j == 0) {
     return d;
   }
-#line 1079 "ts-src/mgos/conn.ts"
+#line 1082 "ts-src/mgos/conn.ts"
   uint32_t span = (j > 0x7fffffff) ? 0xffffffffu : ((j * 2) + 1);
   uint32_t r = rt_mod_u32(port_rand32(), span);
   if (r < j) {
     return d - (j - r);
   }
-#line 1082 "ts-src/mgos/conn.ts"
+#line 1085 "ts-src/mgos/conn.ts"
   uint32_t up = r - j;
   return (up > (0xffffffffu - d)) ? 0xffffffffu : (d + up);
 }
@@ -1316,23 +1319,24 @@ static bool conn_stringsFit(mgos_config_mqtt *c) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1103 "ts-src/mgos/conn.ts"
+#line 1106 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s != NULL) {
       need += rt_str_bytes(s).len + 1u;
     }
   }
-#line 1106 "ts-src/mgos/conn.ts"
+#line 1109 "ts-src/mgos/conn.ts"
   if (need <= CONFIG_MGOS_MQTT_CONN_STR_SIZE) {
     return true;
   }
-#line 1107 "ts-src/mgos/conn.ts"
-  conn_logText.len = 0;
-  conn_logNumber(rt_i32_of(need));
-  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
-    port_logMsg(LogLevel_ERROR, conn__s27, rt_subarray(RT_BYTES(conn_logText.buf, 80), 0, conn_logText.len));
-  }
 #line 1110 "ts-src/mgos/conn.ts"
+  if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+    uint32_t end = conn_putNumber(0, rt_i32_of(need));
+    if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
+      port_logMsg(LogLevel_ERROR, conn__s27, rt_subarray(RT_BYTES(conn_logText, conn_LOG_TEXT_SIZE), 0, end));
+    }
+  }
+#line 1114 "ts-src/mgos/conn.ts"
   return false;
 }
 
@@ -1340,18 +1344,18 @@ static bool conn_stringsFit(mgos_config_mqtt *c) {
  *  points `c` at the copies, so the caller may free its own (stringsFit first). */
 static void conn_ownStrings_v(mgos_config_mqtt *c, uint8_t *buf_p, uint32_t buf_len) {
   rt_bytes buf = RT_BYTES(buf_p, buf_len);
-#line 1116 "ts-src/mgos/conn.ts"
+#line 1120 "ts-src/mgos/conn.ts"
   uint32_t at = 0;
   for (int32_t k = 0; k < config_gen_KEY_COUNT; k++) {
     if (config_gen_key_kind(k) != config_kind_STRING) {
       continue;
     }
-#line 1119 "ts-src/mgos/conn.ts"
+#line 1123 "ts-src/mgos/conn.ts"
     const char *s = config_gen_get_str(c, k);
     if (s == NULL) {
       continue;
     }
-#line 1121 "ts-src/mgos/conn.ts"
+#line 1125 "ts-src/mgos/conn.ts"
     rt_bytes b = rt_str_bytes(s);
     rt_copy_into(buf, at, b);
     rt_bytes_set(buf, at + b.len, 0);
@@ -1362,7 +1366,7 @@ static void conn_ownStrings_v(mgos_config_mqtt *c, uint8_t *buf_p, uint32_t buf_
 
 static void conn_onSessionEvent(Session *s, int32_t ev, Packet *p, void *ud) {
   (void)s;
-#line 1130 "ts-src/mgos/conn.ts"
+#line 1134 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = (mgos_mqtt_conn *)ud;
   mgos_mqtt_conn_dispatch(c, ev, p);
 }
@@ -1382,57 +1386,60 @@ static bool conn_onWsOpen(void *ud, uint32_t now) {
   return c->net == NetState_OPEN && WsLink_isOpen(&c->wss[0]);
 }
 
-#line 1155 "ts-src/mgos/conn.ts"
-static void LogText_put(LogText *self, uint8_t c) {
-  if (self->len < 80) {
-    rt_set_u8(self->buf, 80, self->len++, c);
-  }
-}
-
 /** Session diagnostics as "<msg>: <detail> (<num>)": bytes of the detail that
  *  are not printable ASCII show as '.', so a malformed packet cannot garble
  *  the log; num (a packet id, a count) only when it is not 0. @log */
-#line 1165 "ts-src/mgos/conn.ts"
+#line 1162 "ts-src/mgos/conn.ts"
 static void conn_onSessionLog(Session *s, int32_t level, const char *msg, rt_bytes detail, int32_t num) {
   (void)s;
-#line 1166 "ts-src/mgos/conn.ts"
-  LogText *t = &conn_logText;
-  t->len = 0;
+#line 1163 "ts-src/mgos/conn.ts"
+  rt_bytes t = RT_BYTES(conn_logText, conn_LOG_TEXT_SIZE);
+  uint32_t len = 0;
   if (detail.len > 0) {
-    LogText_put(t, 0x3a);
-    LogText_put(t, 0x20);
-    for (uint32_t i = 0; i < detail.len && i < 64; i++) {
+    t.p[0] = 0x3a;
+    t.p[1] = 0x20;
+    uint32_t i = 0;
+    for (; i < detail.len && i < 64; i++) {
       uint8_t c = detail.p[i];
-      LogText_put(t, (uint8_t)((c >= 0x20 && c < 0x7f) ? c : 0x2e));
+      t.p[i + 2] = (uint8_t)((c >= 0x20 && c < 0x7f) ? c : 0x2e);
     }
+    len = i + 2u;
   }
   if (num != 0) {
-    LogText_put(t, 0x20);
-    LogText_put(t, 0x28);
-    conn_logNumber(num);
-    LogText_put(t, 0x29);
+    rt_bytes_set(t, len, 0x20);
+    rt_bytes_set(t, rt_idx_add(len, 1), 0x28);
+    len = conn_putNumber(len + 2u, num);
+    rt_bytes_set(t, len, 0x29);
+    len++;
   }
-  port_logMsg(level, msg, rt_subarray(RT_BYTES(t->buf, 80), 0, t->len));
+  port_logMsg(level, msg, rt_subarray(t, 0, len));
 }
 
-/** Appends `num` in decimal to the log text (32-bit unsigned arithmetic:
- *  no 64-bit division helper on the device). */
-static void conn_logNumber(int32_t num) {
-  LogText *t = &conn_logText;
+/** Writes `num` in decimal into the log text at `at`; returns where it
+ *  ends. Digits right to left, in 32-bit unsigned arithmetic: no 64-bit
+ *  division helper on the device. */
+static uint32_t conn_putNumber(uint32_t at, int32_t num) {
+  rt_bytes t = RT_BYTES(conn_logText, conn_LOG_TEXT_SIZE);
   uint32_t v = (uint32_t)num;
   if (num < 0) {
-    LogText_put(t, 0x2d);
+    rt_bytes_set(t, at++, 0x2d);
     v = 0u - v;
   }
-  uint32_t div = 1;
-  while (rt_idiv_u32(v, div) >= 10) {
-    div = div * 10u;
+  for (uint32_t x = v; x >= 10; x = x / 10) {
+    at++;
   }
 #line 1196 "ts-src/mgos/conn.ts"
-  while (div > 0) {
-    LogText_put(t, (uint8_t)(0x30 + ((v / div) % 10)));
-    div = div / 10;
+  uint32_t end = at + 1u;
+  while (true) {
+    rt_bytes_set(t, at, (uint8_t)(0x30 + (v % 10)));
+    v = v / 10;
+    if (v == 0) {
+      break;
+    }
+#line 1201 "ts-src/mgos/conn.ts"
+    at = at - 1u;
   }
+  return end;
 }
 
 /** Connection `slot`, or null when out of range or unused. */
@@ -1440,7 +1447,7 @@ mgos_mqtt_conn *conn_conn_at(int32_t slot) {
   if (slot < 0 || slot >= CONFIG_MGOS_MQTT_MAX_CONNS) {
     return NULL;
   }
-#line 1205 "ts-src/mgos/conn.ts"
+#line 1209 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = &conn_table.conns[(uint32_t)slot];
   return c->inUse ? c : NULL;
 }
@@ -1462,13 +1469,13 @@ static mgos_mqtt_conn *conn_conn_alloc(int32_t from) {
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, conn__s28, RT_NOBYTES);
   }
-#line 1224 "ts-src/mgos/conn.ts"
+#line 1228 "ts-src/mgos/conn.ts"
   return NULL;
 }
 
 // ---------------------------------------------------------------- port callbacks
 /** The port's TCP connect for `slot` finished: ok, or failed with `err`. @api */
-#line 1230 "ts-src/mgos/conn.ts"
+#line 1234 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1477,7 +1484,7 @@ void mgos_mqtt_port_on_connect(int32_t slot, bool ok, int32_t err) {
 }
 
 /** Bytes received on `slot`. @api */
-#line 1236 "ts-src/mgos/conn.ts"
+#line 1240 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1486,7 +1493,7 @@ void mgos_mqtt_port_on_recv(int32_t slot, rt_bytes data) {
 }
 
 /** The peer closed `slot` (err 0) or the socket failed (err != 0). @api */
-#line 1242 "ts-src/mgos/conn.ts"
+#line 1246 "ts-src/mgos/conn.ts"
 void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   if (c != NULL) {
@@ -1496,7 +1503,7 @@ void mgos_mqtt_port_on_close(int32_t slot, int32_t err) {
 
 /** The config the connection in `slot` uses now (mqtt, or mqtt1 after a
  *  failover), for the port's TLS setup; null for an unused slot. @api */
-#line 1249 "ts-src/mgos/conn.ts"
+#line 1253 "ts-src/mgos/conn.ts"
 mgos_config_mqtt *mgos_mqtt_port_config(int32_t slot) {
   mgos_mqtt_conn *c = conn_conn_at(slot);
   return (c == NULL) ? NULL : mgos_mqtt_conn_active(c);
@@ -1515,13 +1522,13 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
     if (!c->inUse) {
       continue;
     }
-#line 1265 "ts-src/mgos/conn.ts"
+#line 1269 "ts-src/mgos/conn.ts"
     uint32_t w = mgos_mqtt_conn_poll(c, now);
     if (w < wait) {
       wait = w;
     }
   }
-#line 1268 "ts-src/mgos/conn.ts"
+#line 1272 "ts-src/mgos/conn.ts"
   return wait;
 }
 
@@ -1535,7 +1542,7 @@ uint32_t mgos_mqtt_port_poll(uint32_t now) {
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create(int conn_id, const struct mgos_config_mqtt *cfg)
  *  @capi struct mgos_mqtt_conn *mgos_mqtt_conn_create2(int conn_id, const struct mgos_config_mqtt *cfg, const struct mgos_config_mqtt *cfg1)
  */
-#line 1282 "ts-src/mgos/conn.ts"
+#line 1286 "ts-src/mgos/conn.ts"
 mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqtt *cfg1) {
   // The system config's sections are not copied (as the reference): they are
   // the library's own, re-read at every connect.
@@ -1544,34 +1551,34 @@ mgos_mqtt_conn *conn_create2(int conn_id, mgos_config_mqtt *cfg, mgos_config_mqt
   if (!sys0 && !conn_stringsFit(cfg)) {
     return NULL;
   }
-#line 1288 "ts-src/mgos/conn.ts"
+#line 1292 "ts-src/mgos/conn.ts"
   if ((cfg1 != NULL && !sys1) && !conn_stringsFit(cfg1)) {
     return NULL;
   }
-#line 1289 "ts-src/mgos/conn.ts"
+#line 1293 "ts-src/mgos/conn.ts"
   mgos_mqtt_conn *c = conn_conn_alloc((conn_id == 0) ? 0 : 1);
   if (c == NULL) {
     return NULL;
   }
-#line 1291 "ts-src/mgos/conn.ts"
+#line 1295 "ts-src/mgos/conn.ts"
   c->id = conn_id;
   c->cfg = *cfg;
   if (sys0) {
     c->followSys0 = true;
-#line 1294 "ts-src/mgos/conn.ts"
+#line 1298 "ts-src/mgos/conn.ts"
   } else {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1295 "ts-src/mgos/conn.ts"
+#line 1299 "ts-src/mgos/conn.ts"
   if (cfg1 != NULL) {
     c->cfg1 = *cfg1;
     if (sys1) {
       c->followSys1 = true;
-#line 1298 "ts-src/mgos/conn.ts"
+#line 1302 "ts-src/mgos/conn.ts"
     } else {
       conn_ownStrings(&c->cfg1, RT_BYTES(c->strs1, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
     }
-#line 1299 "ts-src/mgos/conn.ts"
+#line 1303 "ts-src/mgos/conn.ts"
     c->hasCfg1 = true;
   }
   mgos_mqtt_conn_syncOutbox(c);
@@ -1594,12 +1601,12 @@ bool conn_set_config(mgos_mqtt_conn *c, mgos_config_mqtt *cfg) {
   if (!sys0 && !conn_stringsFit(cfg)) {
     return false;
   }
-#line 1319 "ts-src/mgos/conn.ts"
+#line 1323 "ts-src/mgos/conn.ts"
   c->cfg = *cfg;
   if (!sys0) {
     conn_ownStrings(&c->cfg, RT_BYTES(c->strs, CONFIG_MGOS_MQTT_CONN_STR_SIZE));
   }
-#line 1321 "ts-src/mgos/conn.ts"
+#line 1325 "ts-src/mgos/conn.ts"
   c->followSys0 = sys0;
   // The global connection keeps following the system config's mqtt1.
   c->followSys1 = c->followSys || c->followSys1;
@@ -1657,7 +1664,7 @@ bool mgos_mqtt_conn_is_connected(mgos_mqtt_conn *c) {
  */
 uint16_t conn_pub_bytes_v(mgos_mqtt_conn *c, const char *topic, uint8_t *msg_p, uint32_t msg_len, int qos, bool retain) {
   rt_bytes msg = RT_BYTES(msg_p, msg_len);
-#line 1377 "ts-src/mgos/conn.ts"
+#line 1381 "ts-src/mgos/conn.ts"
   return mgos_mqtt_conn_publish(c, topic, msg, qos, retain);
 }
 
@@ -1716,7 +1723,7 @@ uint16_t conn_refuse_pub(mgos_mqtt_conn *c, const char *topic, const char *why) 
   if (CONFIG_MGOS_MQTT_LOG_LEVEL > 0) {
     port_logMsg(LogLevel_ERROR, why, rt_str_bytes(topic));
   }
-#line 1433 "ts-src/mgos/conn.ts"
+#line 1437 "ts-src/mgos/conn.ts"
   c->session.lastError = MGOS_MQTT_ERR_INVALID;
   return 0;
 }

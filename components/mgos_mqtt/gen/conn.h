@@ -75,12 +75,16 @@ typedef uint8_t HandlerKind;
 #define HandlerKind_TOPIC 2
 #define HandlerKind_SUB 3
 
+/** The detail text of a session log line, written from the end of one
+ *  static buffer (logs are not re-entrant): ": " + 64 bytes + " (" + sign
+ *  and 10 digits + ")" at most. */
+#define conn_LOG_TEXT_SIZE 80u
+
 typedef struct mgos_mqtt_ghandler mgos_mqtt_ghandler;
 typedef struct mgos_mqtt_poll_arg mgos_mqtt_poll_arg;
 typedef struct mgos_mqtt_handler mgos_mqtt_handler;
 typedef struct mgos_mqtt_conn mgos_mqtt_conn;
 typedef struct ConnTable ConnTable;
-typedef struct LogText LogText;
 
 /** onTcpConnect's step after the TCP connect when the application set a
  *  connect_fn; false when the connection was dropped. */
@@ -152,10 +156,6 @@ struct mgos_mqtt_conn {
      *  so a firmware that never sets a connect_fn links none of that code. */
   ConnectStepFn connectStep;
   uint16_t port;
-  /** reconnect_timeout_min / _max of cfg [0] and cfg1 [1] in ms, converted
-     *  once when the config is applied (applyTimeouts): no float at run time. */
-  uint32_t minMs[2];
-  uint32_t maxMs[2];
   /** Incoming QoS 2 ids whose exchange the application runs (no topic handler
      *  took the PUBLISH): their PUBREL is the application's to answer. */
   uint16_t appQos2[CONFIG_MGOS_MQTT_MAX_RX_QOS2];
@@ -177,7 +177,8 @@ struct mgos_mqtt_conn {
   mgos_mqtt_props props5s[session5_V5_ONE];
   /** MQTT 5: what mgos_mqtt_conn_v5_info() returns. */
   mgos_mqtt_v5_info info5s[session5_V5_ONE];
-  uint8_t host[CONFIG_MGOS_MQTT_MAX_HOST_LEN];
+  /** The host of the attempt, for WebSocket's Host header (none without WebSocket). */
+  uint8_t host[((CONFIG_MGOS_MQTT_WS_SUPPORT_VALUE != 0) ? CONFIG_MGOS_MQTT_MAX_HOST_LEN : 1)];
   /** Copies of the strings of cfg (first half) and cfg1 (second half) when
      *  they came from the application (set_config, create2), not the system config. */
   uint8_t strs[CONFIG_MGOS_MQTT_CONN_STR_SIZE];
@@ -191,13 +192,6 @@ struct mgos_mqtt_conn {
 /** The connection table (one static instance). */
 struct ConnTable {
   mgos_mqtt_conn conns[CONFIG_MGOS_MQTT_MAX_CONNS];
-};
-
-/** The detail text of a session log line (one static buffer: logs are not
- *  re-entrant): ": " + 64 bytes + " (" + 11 digits and sign + ")" at most. */
-struct LogText {
-  uint8_t buf[80];
-  uint32_t len;
 };
 
 void ConnTable_init(ConnTable *self);

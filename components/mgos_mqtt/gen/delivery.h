@@ -65,8 +65,6 @@ struct mgos_mqtt_dropped {
   mg_str payload;
 };
 
-void mgos_mqtt_dropped_init(mgos_mqtt_dropped *self);
-
 #ifdef __cplusplus
 }
 #endif

@@ -154,6 +154,8 @@ typedef void (*mgos_mqtt_connect_fn_t)(mg_connection *nc, const char *client_id,
  *  @capi struct mg_str mg_mk_str_n(const char *s, size_t len)
  */
 struct mg_str {
+  /** NULL until set, as in Mongoose's zeroed structs (in C nothing to
+     *  initialize; every view the library hands out is set first). */
   const char *p;
   size_t len;
 };
@@ -278,8 +280,6 @@ struct mgos_cloud_arg {
 void mg_mqtt_topic_expression_init(mg_mqtt_topic_expression *self);
 void mgos_mqtt_v5_info_init(mgos_mqtt_v5_info *self);
 void mgos_mqtt_props_init(mgos_mqtt_props *self);
-void mg_mqtt_message_init(mg_mqtt_message *self);
-void mg_str_init(mg_str *self);
 
 #ifdef __cplusplus
 }
