@@ -13,7 +13,7 @@ class Settings {
 const settings = new Settings();
 // Arrays of flags and strings: the diagnostics name the typed arrays that work.
 const relayOn: bool[] = [false, false]; //! for N flags write `const a = new Uint8Array(N)` at module level
-let names: string[] = []; //! for a list of strings write a function
+let names: string[] = []; //! for names of codes write a module name list
 let total: u32 = 0;
 
 function onEvent(conn: MQTT.Conn, ev: i32, edata: Ptr, ud: Ptr): void {
