@@ -13,7 +13,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ROOT, GCC_FLAGS, loadCompiler, which, run, writeFiles, formatDiagnostics } from "./support";
+import { ROOT, loadCompiler, which, run, writeFiles, formatDiagnostics, nodePrints, hostPrints } from "./support";
 
 const compiler = loadCompiler();
 const gcc = which("gcc"), arm = which("arm-none-eabi-gcc"), nm = which("arm-none-eabi-nm");
@@ -30,22 +30,10 @@ function out(): Map<string, string> {
 test("rtshared: Node and C print the same", { skip: gcc ? false : "no gcc" }, async () => {
   const files = out();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const rt = require(path.join(ROOT, "build/ts-src/rt/rt.js")) as { setPrintSink(f: (s: string) => void): void };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(path.join(ROOT, "build/test/codegen/rtshared/rts_a.js")) as { main(): void };
-  let node = "";
-  rt.setPrintSink((s) => { node += s; });
-  try { mod.main(); } finally { rt.setPrintSink((s) => { process.stdout.write(s); }); }
+  const node = nodePrints(() => { mod.main(); });
   assert.equal(node, "78910\n000\n\n10008900\n", "the program's own expectation");
-  const dir = path.join(tmp, "host");
-  writeFiles(dir, files);
-  fs.writeFileSync(path.join(dir, "main.c"), `#include "rts_a.h"\nint main(void) {\n  rts_a_main();\n  return 0;\n}\n`);
-  const exe = path.join(dir, "prog");
-  const b = await run(gcc!, [...GCC_FLAGS, "-I", dir, "-o", exe, ...[...files.keys()].filter((f) => f.endsWith(".c")), "main.c"], { cwd: dir, timeoutMs: 120_000 });
-  assert.equal(b.code, 0, b.stderr);
-  const r = await run(exe, [], { timeoutMs: 10_000, env: { ...process.env, ASAN_OPTIONS: "detect_leaks=0" } });
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout, node);
+  assert.equal(await hostPrints(gcc!, path.join(tmp, "host"), files, ["rts_a.h"], "  rts_a_main();\n"), node);
 });
 
 test("rtshared: a Cortex-M3 -Os link has one copyBytes, not one per module; -O2 inlines it", { skip: arm && nm ? false : "no arm-none-eabi-gcc" }, async () => {

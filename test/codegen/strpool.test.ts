@@ -12,7 +12,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ROOT, GCC_FLAGS, loadCompiler, which, run, writeFiles, formatDiagnostics } from "./support";
+import { ROOT, loadCompiler, which, run, writeFiles, formatDiagnostics, nodePrints, hostPrints } from "./support";
 
 const compiler = loadCompiler();
 const gcc = which("gcc"), arm = which("arm-none-eabi-gcc");
@@ -38,21 +38,9 @@ test("strpool: one static array per text, no literal left in function bodies", (
 test("strpool: Node and C print the same", { skip: gcc ? false : "no gcc" }, async () => {
   const files = out();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const rt = require(path.join(ROOT, "build/ts-src/rt/rt.js")) as { setPrintSink(f: (s: string) => void): void };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(path.join(ROOT, "build/test/codegen/strpool/strpool.js")) as { used(): void; unusedFirst(): void };
-  let node = "";
-  rt.setPrintSink((s) => { node += s; });
-  try { mod.unusedFirst(); mod.used(); } finally { rt.setPrintSink((s) => { process.stdout.write(s); }); }
-  const dir = path.join(tmp, "host");
-  writeFiles(dir, files);
-  fs.writeFileSync(path.join(dir, "main.c"), `#include "strpool.h"\nint main(void) {\n  strpool_unusedFirst();\n  strpool_used();\n  return 0;\n}\n`);
-  const exe = path.join(dir, "prog");
-  const b = await run(gcc!, [...GCC_FLAGS, "-I", dir, "-o", exe, ...[...files.keys()].filter((f) => f.endsWith(".c")), "main.c"], { cwd: dir, timeoutMs: 120_000 });
-  assert.equal(b.code, 0, b.stderr);
-  const r = await run(exe, [], { timeoutMs: 10_000, env: { ...process.env, ASAN_OPTIONS: "detect_leaks=0" } });
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout, node);
+  const node = nodePrints(() => { mod.unusedFirst(); mod.used(); });
+  assert.equal(await hostPrints(gcc!, path.join(tmp, "host"), files, ["strpool.h"], "  strpool_unusedFirst();\n  strpool_used();\n"), node);
 });
 
 test("strpool: a --gc-sections link keeps only the texts of the functions it keeps", { skip: arm ? false : "no arm-none-eabi-gcc" }, async () => {

@@ -2,6 +2,7 @@
 // compiler, how to run a tool with a time limit, and a small job limiter so C
 // builds never use more than two cores.
 import { execFile, execFileSync } from "node:child_process";
+import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -88,6 +89,31 @@ export function writeFiles(dir: string, files: Map<string, string>): void {
     fs.mkdirSync(path.dirname(p), { recursive: true });
     fs.writeFileSync(p, text);
   }
+}
+
+/** What `main` prints under Node (the generated modules' print sink). */
+export function nodePrints(main: () => void): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const rt = require(path.join(ROOT, "build/ts-src/rt/rt.js")) as { setPrintSink(f: (s: string) => void): void };
+  let out = "";
+  rt.setPrintSink((s) => { out += s; });
+  try { main(); } finally { rt.setPrintSink((s) => { process.stdout.write(s); }); }
+  return out;
+}
+
+/** Builds `files` in `dir` with the host gcc (GCC_FLAGS: -Werror, ASan,
+ *  UBSan) and a main.c of `mainBody` (after `#include`s of `headers`), runs
+ *  it and gives its stdout; fails the test on a build error or a non-zero exit. */
+export async function hostPrints(gcc: string, dir: string, files: Map<string, string>, headers: string[], mainBody: string): Promise<string> {
+  writeFiles(dir, files);
+  const inc = headers.map((h) => `#include "${h}"\n`).join("");
+  fs.writeFileSync(path.join(dir, "main.c"), `${inc}int main(void) {\n${mainBody}  return 0;\n}\n`);
+  const exe = path.join(dir, "prog");
+  const b = await run(gcc, [...GCC_FLAGS, "-I", dir, "-o", exe, ...[...files.keys()].filter((f) => f.endsWith(".c")), "main.c"], { cwd: dir, timeoutMs: 120_000 });
+  assert.equal(b.code, 0, b.stderr);
+  const r = await run(exe, [], { timeoutMs: 10_000, env: { ...process.env, ASAN_OPTIONS: "detect_leaks=0" } });
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout;
 }
 
 /** A short, readable list of diagnostics for assertion messages. */
